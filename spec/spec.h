@@ -327,6 +327,7 @@ struct spec {
 	struct spec_hooks hooks;
 	struct spec_kv *annotations;
 	size_t nannotations;
+	/* gnu11 predefines `linux` as 1: the Makefile passes -Ulinux */
 	struct spec_linux *linux; /* NULL if absent */
 };
 
