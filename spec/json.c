@@ -257,7 +257,8 @@ static void position(const char *text, size_t off, size_t *line, size_t *col)
 			start = i + 1;
 		}
 	}
-	*col = off - start + 1;
+	/* off is just past the byte that stopped the parser: point at it */
+	*col = off > start ? off - start : 1;
 }
 
 /* yajl's own message ("parse error: premature EOF\n"), reworded */

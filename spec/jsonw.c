@@ -40,6 +40,8 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+static const char short_escapes[] = "\b\t\n\f\r";
+
 static void put_string(struct strbuf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
@@ -54,7 +56,13 @@ static void put_string(struct strbuf *b, const char *str)
 			strbuf_append(b, "\\", 1);
 			strbuf_append(b, (const char *)s++, 1);
 		} else if (*s < 0x20) {
-			strbuf_printf(b, "\\u%04x", *s++);
+			const char *esc = strchr(short_escapes, *s);
+			if (esc && *s)
+				strbuf_printf(b, "\\%c",
+					      "btnfr"[esc - short_escapes]);
+			else
+				strbuf_printf(b, "\\u%04x", *s);
+			s++;
 		} else {
 			strbuf_append(b, (const char *)s, n);
 			s += n;
