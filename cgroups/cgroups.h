@@ -28,8 +28,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* gnu11 predefines `linux` as 1, which would eat spec.h's `s->linux` */
-#undef linux
 #include "spec/spec.h"
 #include "util/util.h"
 
