@@ -302,9 +302,11 @@ static int map_field(struct pctx *c, const struct jnode *v, void *obj,
 		     const struct field *f)
 {
 	void *p = (char *)obj + f->off;
-	size_t *n = (size_t *)((char *)obj + f->aux);
+	size_t *n = NULL; /* (obj + NO_AUX would overflow the pointer) */
 
-	if (f->aux != NO_AUX && !counted(f->kind))
+	if (f->aux != NO_AUX)
+		n = (size_t *)((char *)obj + f->aux);
+	if (n && !counted(f->kind))
 		*(bool *)n = true; /* the has_ flag */
 	switch (f->kind) {
 	case FK_STR:
