@@ -33,6 +33,7 @@ struct fx {
 	void (*prepare)(struct fx *f, int *unit_failed_);
 	/* in the child, between pivot and finish */
 	void (*between)(struct fx *f, int *unit_failed_);
+	bool nocgroupns;    /* stay in the caller's cgroup namespace */
 	bool timing;        /* print how long rootfs_mount+pivot took */
 	bool expect_fail;   /* rootfs_* must fail */
 	char err[HERR_MSG_MAX]; /* ... with this message (checked by parent) */
@@ -143,7 +144,7 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 
 	rootfs_compat = f->compat;
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-		    CLONE_NEWCGROUP) < 0 ||
+		    (f->nocgroupns ? 0 : CLONE_NEWCGROUP)) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		printf("#   unshare: %s\n", strerror(errno));
 		_exit(1);
