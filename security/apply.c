@@ -9,7 +9,7 @@
 static int load_seccomp(const struct security *sec, int *notify_fd,
 			struct herr *e)
 {
-	int fd = seccomp_install(sec->seccomp, e);
+	int fd = sec_seccomp_install(sec->seccomp, e);
 	int r;
 
 	if (fd <= 0)
@@ -27,7 +27,7 @@ int security_apply(const struct security *sec, int *notify_fd, struct herr *e)
 {
 	*notify_fd = -1;
 	/* the trampoline must exist before seccomp can forbid memfd_create */
-	if (dmz_prepare(e) < 0 || rlimits_apply(sec, e) < 0)
+	if (sec_dmz_prepare(e) < 0 || sec_rlimits_apply(sec, e) < 0)
 		return -1;
 	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return herr_sys(e, "process.noNewPrivileges: prctl");
@@ -35,18 +35,18 @@ int security_apply(const struct security *sec, int *notify_fd, struct herr *e)
 	    load_seccomp(sec, notify_fd, e) < 0)
 		return -1;
 	if (sec->has_caps) {
-		if (caps_drop_bounding(&sec->caps, e) < 0)
+		if (sec_caps_drop_bounding(&sec->caps, e) < 0)
 			return -1;
 		/* keep the permitted set across setresuid to a non-root uid */
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 			return herr_sys(e, "prctl PR_SET_KEEPCAPS");
 	}
-	if (user_switch(sec, e) < 0)
+	if (sec_user_switch(sec, e) < 0)
 		return -1;
 	if (sec->has_caps) {
 		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 			return herr_sys(e, "prctl PR_SET_KEEPCAPS");
-		if (caps_set(&sec->caps, e) < 0)
+		if (sec_caps_set(&sec->caps, e) < 0)
 			return -1;
 	}
 	return 0;

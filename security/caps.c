@@ -11,7 +11,7 @@
 
 #include "security/internal.h"
 
-int caps_last_cap(void)
+int sec_caps_last_cap(void)
 {
 	static int last = -1;
 	char *buf = NULL;
@@ -39,7 +39,7 @@ int caps_last_cap(void)
 /* A name the parser accepts may still be unknown to libcap (newer than
  * it) or to the running kernel (newer than the kernel): runc skips such
  * capabilities with a warning so that one config serves many hosts. */
-int caps_resolve(char *const *names, size_t n, int last_cap, uint64_t *mask,
+int sec_caps_resolve(char *const *names, size_t n, int last_cap, uint64_t *mask,
 		 const char *what, struct herr *e)
 {
 	struct strbuf skipped = {0};
@@ -94,29 +94,29 @@ static void caps_check_ambient(struct sec_caps *c)
 	c->ambient &= ~bad;
 }
 
-int caps_prepare(const struct spec_caps *sc, struct sec_caps *c,
+int sec_caps_prepare(const struct spec_caps *sc, struct sec_caps *c,
 		 struct herr *e)
 {
-	c->last_cap = caps_last_cap();
-	if (caps_resolve(sc->bounding, sc->nbounding, c->last_cap, &c->bounding,
+	c->last_cap = sec_caps_last_cap();
+	if (sec_caps_resolve(sc->bounding, sc->nbounding, c->last_cap, &c->bounding,
 			 "process.capabilities.bounding", e) < 0 ||
-	    caps_resolve(sc->effective, sc->neffective, c->last_cap,
+	    sec_caps_resolve(sc->effective, sc->neffective, c->last_cap,
 			 &c->effective, "process.capabilities.effective",
 			 e) < 0 ||
-	    caps_resolve(sc->permitted, sc->npermitted, c->last_cap,
+	    sec_caps_resolve(sc->permitted, sc->npermitted, c->last_cap,
 			 &c->permitted, "process.capabilities.permitted",
 			 e) < 0 ||
-	    caps_resolve(sc->inheritable, sc->ninheritable, c->last_cap,
+	    sec_caps_resolve(sc->inheritable, sc->ninheritable, c->last_cap,
 			 &c->inheritable, "process.capabilities.inheritable",
 			 e) < 0 ||
-	    caps_resolve(sc->ambient, sc->nambient, c->last_cap, &c->ambient,
+	    sec_caps_resolve(sc->ambient, sc->nambient, c->last_cap, &c->ambient,
 			 "process.capabilities.ambient", e) < 0)
 		return -1;
 	caps_check_ambient(c);
 	return 0;
 }
 
-int caps_drop_bounding(const struct sec_caps *c, struct herr *e)
+int sec_caps_drop_bounding(const struct sec_caps *c, struct herr *e)
 {
 	for (int v = 0; v <= c->last_cap; v++) {
 		if (c->bounding & (1ULL << v))
@@ -132,7 +132,7 @@ int caps_drop_bounding(const struct sec_caps *c, struct herr *e)
  * permitted only shrinks, inheritable within bounding + permitted (we
  * still hold CAP_SETPCAP).  Ambient last: it needs the final permitted
  * and inheritable sets. */
-int caps_set(const struct sec_caps *c, struct herr *e)
+int sec_caps_set(const struct sec_caps *c, struct herr *e)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3};

@@ -55,63 +55,63 @@ const char *sec_cache_dir(void);
 void sec_stats_note(bool hit, const char *hash, uint64_t ns);
 
 /* caps.c */
-int caps_last_cap(void);
+int sec_caps_last_cap(void);
 /* names -> mask; names unknown to libcap or above last_cap are skipped
  * and reported in one warning naming `what` (process.capabilities.x) */
-int caps_resolve(char *const *names, size_t n, int last_cap, uint64_t *mask,
+int sec_caps_resolve(char *const *names, size_t n, int last_cap, uint64_t *mask,
 		 const char *what, struct herr *e);
-int caps_prepare(const struct spec_caps *c, struct sec_caps *out,
+int sec_caps_prepare(const struct spec_caps *c, struct sec_caps *out,
 		 struct herr *e);
-int caps_drop_bounding(const struct sec_caps *c, struct herr *e);
-int caps_set(const struct sec_caps *c, struct herr *e);
+int sec_caps_drop_bounding(const struct sec_caps *c, struct herr *e);
+int sec_caps_set(const struct sec_caps *c, struct herr *e);
 
 /* user.c */
-int user_prepare(const struct spec_user *u, struct security *sec,
+int sec_user_prepare(const struct spec_user *u, struct security *sec,
 		 struct herr *e);
-int user_switch(const struct security *sec, struct herr *e);
+int sec_user_switch(const struct security *sec, struct herr *e);
 
 /* rlimits.c */
-int rlimits_prepare(const struct spec_process *p, struct security *sec,
+int sec_rlimits_prepare(const struct spec_process *p, struct security *sec,
 		    struct herr *e);
-int rlimits_apply(const struct security *sec, struct herr *e);
+int sec_rlimits_apply(const struct security *sec, struct herr *e);
 
-/* seccomp_compile.c: profile -> BPF with libseccomp */
-int seccomp_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
+/* sec_bpf_compile.c: profile -> BPF with libseccomp */
+int sec_bpf_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
 		    unsigned short *ninsns, struct herr *e);
-int seccomp_action(const char *name, bool has_errno, uint32_t errno_ret,
+int sec_seccomp_action(const char *name, bool has_errno, uint32_t errno_ret,
 		   uint32_t *out);
-int seccomp_flags(const struct spec_seccomp *sc, bool notify,
+int sec_seccomp_flags(const struct spec_seccomp *sc, bool notify,
 		  unsigned int *flags, struct herr *e);
-bool seccomp_uses_notify(const struct spec_seccomp *sc);
+bool sec_seccomp_uses_notify(const struct spec_seccomp *sc);
 
 /* seccomp_cache.c: the key and the on-disk cache */
-void seccomp_cache_key(const struct spec_seccomp *sc, char hex[65]);
+void sec_cache_key(const struct spec_seccomp *sc, char hex[65]);
 /* 1 = hit (*insns filled), 0 = miss; never an error (a bad cache is
  * ignored and rewritten) */
-int seccomp_cache_load(const char *dir, const char *hex,
+int sec_cache_load(const char *dir, const char *hex,
 		       struct sock_filter **insns, unsigned short *ninsns);
-void seccomp_cache_store(const char *dir, const char *hex,
+void sec_cache_store(const char *dir, const char *hex,
 			 const struct sock_filter *insns, unsigned short n);
 
 /* seccomp_load.c */
-int seccomp_prepare(const struct spec_seccomp *sc, struct sec_seccomp **out,
+int sec_seccomp_prepare(const struct spec_seccomp *sc, struct sec_seccomp **out,
 		    struct herr *e);
 /* returns the listener fd, 0 without one, -1 on error */
-int seccomp_install(const struct sec_seccomp *f, struct herr *e);
+int sec_seccomp_install(const struct sec_seccomp *f, struct herr *e);
 
 /* sha256.c */
-struct sha256 {
+struct sec_sha256 {
 	uint32_t h[8];
 	uint64_t len;
 	uint8_t buf[64];
 	size_t nbuf;
 };
-void sha256_init(struct sha256 *c);
-void sha256_update(struct sha256 *c, const void *data, size_t n);
-void sha256_final(struct sha256 *c, uint8_t out[32]);
-void sha256_hex(const uint8_t d[32], char hex[65]);
+void sec_sha256_init(struct sec_sha256 *c);
+void sec_sha256_update(struct sec_sha256 *c, const void *data, size_t n);
+void sec_sha256_final(struct sec_sha256 *c, uint8_t out[32]);
+void sec_sha256_hex(const uint8_t d[32], char hex[65]);
 
 /* self_protect.c */
-int dmz_prepare(struct herr *e); /* child, before seccomp */
+int sec_dmz_prepare(struct herr *e); /* child, before seccomp */
 
 #endif

@@ -86,12 +86,12 @@ int security_prepare(const struct spec *s, const struct spec_process *p,
 		sec->no_new_privs = p->no_new_privileges;
 		sec->has_caps = p->has_capabilities;
 		if ((sec->has_caps &&
-		     caps_prepare(&p->capabilities, &sec->caps, e) < 0) ||
-		    user_prepare(&p->user, sec, e) < 0 ||
-		    rlimits_prepare(p, sec, e) < 0)
+		     sec_caps_prepare(&p->capabilities, &sec->caps, e) < 0) ||
+		    sec_user_prepare(&p->user, sec, e) < 0 ||
+		    sec_rlimits_prepare(p, sec, e) < 0)
 			goto fail;
 	}
-	if (sc && seccomp_prepare(sc, &sec->seccomp, e) < 0) {
+	if (sc && sec_seccomp_prepare(sc, &sec->seccomp, e) < 0) {
 		herr_wrap(e, "linux.seccomp");
 		goto fail;
 	}

@@ -4,7 +4,7 @@
 
 #include "security/internal.h"
 
-int rlimits_prepare(const struct spec_process *p, struct security *sec,
+int sec_rlimits_prepare(const struct spec_process *p, struct security *sec,
 		    struct herr *e)
 {
 	if (!p->nrlimits)
@@ -29,7 +29,7 @@ int rlimits_prepare(const struct spec_process *p, struct security *sec,
 	return 0;
 }
 
-int rlimits_apply(const struct security *sec, struct herr *e)
+int sec_rlimits_apply(const struct security *sec, struct herr *e)
 {
 	for (size_t i = 0; i < sec->nrlimits; i++) {
 		const struct sec_rlimit *r = &sec->rlimits[i];

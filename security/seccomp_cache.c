@@ -28,26 +28,26 @@ struct cache_header {
 	uint8_t digest[32]; /* SHA-256 of the instructions */
 };
 
-static void put_u64(struct sha256 *c, uint64_t v)
+static void put_u64(struct sec_sha256 *c, uint64_t v)
 {
 	uint8_t b[8];
 
 	for (int i = 0; i < 8; i++)
 		b[i] = (uint8_t)(v >> (8 * i));
-	sha256_update(c, b, 8);
+	sec_sha256_update(c, b, 8);
 }
 
-static void put_str(struct sha256 *c, const char *s)
+static void put_str(struct sec_sha256 *c, const char *s)
 {
 	if (!s) {
 		put_u64(c, UINT64_MAX);
 		return;
 	}
 	put_u64(c, strlen(s));
-	sha256_update(c, s, strlen(s));
+	sec_sha256_update(c, s, strlen(s));
 }
 
-static void put_syscall(struct sha256 *c, const struct spec_seccomp_syscall *s)
+static void put_syscall(struct sec_sha256 *c, const struct spec_seccomp_syscall *s)
 {
 	put_u64(c, s->nnames);
 	for (size_t k = 0; k < s->nnames; k++)
@@ -64,13 +64,13 @@ static void put_syscall(struct sha256 *c, const struct spec_seccomp_syscall *s)
 	}
 }
 
-void seccomp_cache_key(const struct spec_seccomp *sc, char hex[65])
+void sec_cache_key(const struct spec_seccomp *sc, char hex[65])
 {
 	const struct scmp_version *v = seccomp_version();
-	struct sha256 c;
+	struct sec_sha256 c;
 	uint8_t d[32];
 
-	sha256_init(&c);
+	sec_sha256_init(&c);
 	put_str(&c, "hutch seccomp bpf v1");
 	put_u64(&c, v ? v->major : 0);
 	put_u64(&c, v ? v->minor : 0);
@@ -86,8 +86,8 @@ void seccomp_cache_key(const struct spec_seccomp *sc, char hex[65])
 	put_u64(&c, sc->nsyscalls);
 	for (size_t i = 0; i < sc->nsyscalls; i++)
 		put_syscall(&c, &sc->syscalls[i]);
-	sha256_final(&c, d);
-	sha256_hex(d, hex);
+	sec_sha256_final(&c, d);
+	sec_sha256_hex(d, hex);
 }
 
 static int open_dir(const char *dir)
@@ -110,11 +110,11 @@ static int open_dir(const char *dir)
 static void digest(const struct sock_filter *insns, unsigned short n,
 		   uint8_t out[32])
 {
-	struct sha256 c;
+	struct sec_sha256 c;
 
-	sha256_init(&c);
-	sha256_update(&c, insns, (size_t)n * sizeof(*insns));
-	sha256_final(&c, out);
+	sec_sha256_init(&c);
+	sec_sha256_update(&c, insns, (size_t)n * sizeof(*insns));
+	sec_sha256_final(&c, out);
 }
 
 static bool header_ok(const struct cache_header *h, const char *hex,
@@ -127,7 +127,7 @@ static bool header_ok(const struct cache_header *h, const char *hex,
 			       (size_t)h->ninsns * sizeof(struct sock_filter));
 }
 
-int seccomp_cache_load(const char *dir, const char *hex,
+int sec_cache_load(const char *dir, const char *hex,
 		       struct sock_filter **insns, unsigned short *ninsns)
 {
 	_cleanup_close_ int dfd = open_dir(dir), fd = -1;
@@ -163,7 +163,7 @@ int seccomp_cache_load(const char *dir, const char *hex,
 	return 1;
 }
 
-void seccomp_cache_store(const char *dir, const char *hex,
+void sec_cache_store(const char *dir, const char *hex,
 			 const struct sock_filter *insns, unsigned short n)
 {
 	struct cache_header h = {.version = CACHE_VERSION, .ninsns = n};

@@ -26,7 +26,7 @@ static const struct {
 
 /* ERRNO and TRACE carry a 16-bit value; without errnoRet both mean EPERM
  * (runtime-spec: "defaults to EPERM"). */
-int seccomp_action(const char *name, bool has_errno, uint32_t errno_ret,
+int sec_seccomp_action(const char *name, bool has_errno, uint32_t errno_ret,
 		   uint32_t *out)
 {
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
@@ -128,7 +128,7 @@ static int add_syscalls(scmp_filter_ctx ctx, const struct spec_seccomp *sc,
 		struct scmp_arg_cmp cmp[6];
 		uint32_t act;
 
-		if (seccomp_action(s->action, s->has_errno_ret, s->errno_ret,
+		if (sec_seccomp_action(s->action, s->has_errno_ret, s->errno_ret,
 				   &act) < 0)
 			return herr_set(e, 0, "syscalls[%zu].action: invalid "
 					"`%s`", i, s->action);
@@ -198,14 +198,14 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **insns,
 	return 0;
 }
 
-int seccomp_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
+int sec_bpf_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
 		    unsigned short *ninsns, struct herr *e)
 {
 	scmp_filter_ctx ctx;
 	uint32_t def;
 	int r = -1;
 
-	if (seccomp_action(sc->default_action, sc->has_default_errno_ret,
+	if (sec_seccomp_action(sc->default_action, sc->has_default_errno_ret,
 			   sc->default_errno_ret, &def) < 0)
 		return herr_set(e, 0, "defaultAction: invalid `%s`",
 				sc->default_action);

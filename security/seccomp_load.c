@@ -7,7 +7,7 @@
 
 #include "security/internal.h"
 
-bool seccomp_uses_notify(const struct spec_seccomp *sc)
+bool sec_seccomp_uses_notify(const struct spec_seccomp *sc)
 {
 	for (size_t i = 0; i < sc->nsyscalls; i++)
 		if (!strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY"))
@@ -15,7 +15,7 @@ bool seccomp_uses_notify(const struct spec_seccomp *sc)
 	return !strcmp(sc->default_action, "SCMP_ACT_NOTIFY");
 }
 
-int seccomp_flags(const struct spec_seccomp *sc, bool notify,
+int sec_seccomp_flags(const struct spec_seccomp *sc, bool notify,
 		  unsigned int *flags, struct herr *e)
 {
 	*flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
@@ -78,8 +78,8 @@ static int get_program(const struct spec_seccomp *sc, struct sec_seccomp *f,
 	const char *dir = sec_cache_dir();
 	uint64_t t0 = now_ns(), dt;
 
-	seccomp_cache_key(sc, f->hash);
-	if (dir && seccomp_cache_load(dir, f->hash, &f->insns, &f->ninsns)) {
+	sec_cache_key(sc, f->hash);
+	if (dir && sec_cache_load(dir, f->hash, &f->insns, &f->ninsns)) {
 		dt = now_ns() - t0;
 		sec_stats_note(true, f->hash, dt);
 		sec_debug("seccomp: cache hit %s (%u instructions, loaded in "
@@ -87,25 +87,25 @@ static int get_program(const struct spec_seccomp *sc, struct sec_seccomp *f,
 			  (unsigned long long)dt / 1000);
 		return 0;
 	}
-	if (seccomp_compile(sc, &f->insns, &f->ninsns, e) < 0)
+	if (sec_bpf_compile(sc, &f->insns, &f->ninsns, e) < 0)
 		return -1;
 	dt = now_ns() - t0;
 	sec_stats_note(false, f->hash, dt);
 	sec_debug("seccomp: cache miss %s (%u instructions, compiled in %llu "
 		  "us)", f->hash, f->ninsns, (unsigned long long)dt / 1000);
 	if (dir)
-		seccomp_cache_store(dir, f->hash, f->insns, f->ninsns);
+		sec_cache_store(dir, f->hash, f->insns, f->ninsns);
 	return 0;
 }
 
-int seccomp_prepare(const struct spec_seccomp *sc, struct sec_seccomp **out,
+int sec_seccomp_prepare(const struct spec_seccomp *sc, struct sec_seccomp **out,
 		    struct herr *e)
 {
 	struct sec_seccomp *f = xcalloc(1, sizeof(*f));
 
-	f->notify = seccomp_uses_notify(sc);
+	f->notify = sec_seccomp_uses_notify(sc);
 	if ((f->notify && check_notify(sc, e) < 0) ||
-	    seccomp_flags(sc, f->notify, &f->flags, e) < 0 ||
+	    sec_seccomp_flags(sc, f->notify, &f->flags, e) < 0 ||
 	    get_program(sc, f, e) < 0) {
 		free(f->insns);
 		free(f);
@@ -115,7 +115,7 @@ int seccomp_prepare(const struct spec_seccomp *sc, struct sec_seccomp **out,
 	return 0;
 }
 
-int seccomp_install(const struct sec_seccomp *f, struct herr *e)
+int sec_seccomp_install(const struct sec_seccomp *f, struct herr *e)
 {
 	struct sock_fprog prog = {.len = f->ninsns,
 				  .filter = (struct sock_filter *)f->insns};

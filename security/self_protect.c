@@ -104,7 +104,7 @@ static int dmz_memfd(void)
 	return fd;
 }
 
-int dmz_prepare(struct herr *e)
+int sec_dmz_prepare(struct herr *e)
 {
 	int fd;
 
@@ -151,7 +151,7 @@ static void exec_dmz(const char *path, char *const argv[], char *const envp[])
 int security_execve(const struct security *sec, const char *path,
 		    char *const argv[], char *const envp[], struct herr *e)
 {
-	if (dmz_fd < 0 && dmz_prepare(e) < 0)
+	if (dmz_fd < 0 && sec_dmz_prepare(e) < 0)
 		return -1;
 	if (dmz_fd >= 0) {
 		exec_dmz(path, argv, envp);

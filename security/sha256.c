@@ -53,7 +53,7 @@ static void block(uint32_t h[8], const uint8_t *p)
 		h[i] += s[i];
 }
 
-void sha256_init(struct sha256 *c)
+void sec_sha256_init(struct sec_sha256 *c)
 {
 	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
 				       0xa54ff53a, 0x510e527f, 0x9b05688c,
@@ -63,7 +63,7 @@ void sha256_init(struct sha256 *c)
 	c->nbuf = 0;
 }
 
-void sha256_update(struct sha256 *c, const void *data, size_t n)
+void sec_sha256_update(struct sec_sha256 *c, const void *data, size_t n)
 {
 	const uint8_t *p = data;
 
@@ -81,17 +81,17 @@ void sha256_update(struct sha256 *c, const void *data, size_t n)
 	}
 }
 
-void sha256_final(struct sha256 *c, uint8_t out[32])
+void sec_sha256_final(struct sec_sha256 *c, uint8_t out[32])
 {
 	uint64_t bits = c->len * 8;
 	uint8_t pad = 0x80, zero = 0, len[8];
 
-	sha256_update(c, &pad, 1);
+	sec_sha256_update(c, &pad, 1);
 	while (c->nbuf != 56)
-		sha256_update(c, &zero, 1);
+		sec_sha256_update(c, &zero, 1);
 	for (int i = 0; i < 8; i++)
 		len[i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_update(c, len, 8);
+	sec_sha256_update(c, len, 8);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(c->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
@@ -100,7 +100,7 @@ void sha256_final(struct sha256 *c, uint8_t out[32])
 	}
 }
 
-void sha256_hex(const uint8_t d[32], char hex[65])
+void sec_sha256_hex(const uint8_t d[32], char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
 

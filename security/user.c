@@ -10,7 +10,7 @@
 
 #include "security/internal.h"
 
-int user_prepare(const struct spec_user *u, struct security *sec,
+int sec_user_prepare(const struct spec_user *u, struct security *sec,
 		 struct herr *e)
 {
 	sec->set_user = true;
@@ -61,7 +61,7 @@ static void fix_stdio_owner(uid_t uid)
 	}
 }
 
-int user_switch(const struct security *sec, struct herr *e)
+int sec_user_switch(const struct security *sec, struct herr *e)
 {
 	if (!sec->set_user)
 		return 0;

@@ -38,12 +38,12 @@ TEST(caps_resolve_skips_what_the_kernel_lacks)
 	uint64_t m;
 	struct herr e;
 
-	CHECK(caps_resolve(names, 4, 38, &m, "test", &e) == 0);
+	CHECK(sec_caps_resolve(names, 4, 38, &m, "test", &e) == 0);
 	/* CAP_BPF = 39 and CAP_CHECKPOINT_RESTORE = 40 are beyond 38 */
 	CHECK(m == (BIT(CAP_CHOWN) | BIT(CAP_KILL)));
-	CHECK(caps_resolve(names, 4, 40, &m, "test", &e) == 0);
+	CHECK(sec_caps_resolve(names, 4, 40, &m, "test", &e) == 0);
 	CHECK(m == (BIT(0) | BIT(5) | BIT(39) | BIT(40)));
-	CHECK(caps_last_cap() >= 40);
+	CHECK(sec_caps_last_cap() >= 40);
 }
 
 static int check_root_caps(void *arg)
