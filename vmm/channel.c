@@ -212,13 +212,16 @@ int channel_loop(struct channel *ch, struct herr *e)
 	if (ch->c->forward_signals && sfd < 0)
 		return -1;
 	while (!atomic_load(&ch->vm->stop)) {
+		/* nothing goes to the guest before its CONFIG: signals wait
+		 * in the kernel's queue meanwhile, stdin in its pipe */
+		bool ready = atomic_load(&ch->configured);
 		struct pollfd p[3] = {{.fd = ch->vm->wake_fd, .events = POLLIN},
-				      {.fd = sfd, .events = POLLIN},
+				      {.fd = ready ? sfd : -1, .events = POLLIN},
 				      {.fd = -1, .events = POLLIN}};
 		bool room = virtio_console_pending(ch->con) < STDIN_HIGH_WATER;
 		uint64_t v;
 
-		if (in >= 0 && in_poll && room && atomic_load(&ch->configured))
+		if (in >= 0 && in_poll && room && ready)
 			p[2].fd = in;
 		if (poll(p, 3, room ? -1 : 10) < 0 && errno != EINTR)
 			return herr_sys(e, "poll");
