@@ -36,6 +36,25 @@ static bool has_kvm_leaves(const struct kvm_cpuid2 *c)
 	return false;
 }
 
+/* XSAVE: offer x87, SSE and AVX only.  Nested on some L1s the sizes KVM
+ * reports for the larger features (PKRU, AVX-512) do not match their
+ * offsets and the guest kernel warns and drops XSAVE altogether. */
+static void xsave_leaf(const struct kvm_cpuid2 *c, struct kvm_cpuid_entry2 *x)
+{
+	uint32_t size = 576; /* legacy area + header */
+
+	x->eax &= 0x7;
+	x->edx = 0;
+	for (unsigned i = 0; i < c->nent; i++) {
+		const struct kvm_cpuid_entry2 *s = &c->entries[i];
+		if (s->function == 0xd && s->index == 2 && (x->eax & 4) &&
+		    s->eax + s->ebx > size)
+			size = s->eax + s->ebx;
+	}
+	x->ecx = size;
+	x->ebx = size;
+}
+
 int cpuid_set(struct vcpu *v, struct herr *e)
 {
 	const struct kvm_cpuid2 *src = v->vm->cpuid;
@@ -53,6 +72,14 @@ int cpuid_set(struct vcpu *v, struct herr *e)
 			x->ebx = (x->ebx & 0xff00ffff) |
 				 ((v->vm->nvcpus & 0xff) << 16);
 			x->ecx |= CPUID_HYPERVISOR_BIT;
+			break;
+		case 7:
+			if (x->index == 0)
+				x->ecx &= ~(3u << 3); /* PKU, OSPKE */
+			break;
+		case 0xd:
+			if (x->index == 0)
+				xsave_leaf(c, x);
 			break;
 		case 0xb:
 		case 0x1f:

@@ -8,7 +8,7 @@
 /* what every guest of ours wants on its command line: our console, no
  * probing of hardware we do not have, a reset (not a hang) on panic */
 #define BASE_CMDLINE                                                           \
-	"console=ttyS0 reboot=t panic=-1 pci=off nomodule io_delay=none "     \
+	"console=ttyS0 reboot=t panic=-1 nomodule io_delay=none "     \
 	"no_timer_check cryptomgr.notests 8250.nr_uarts=1 rdinit=/init"
 
 struct machine {
