@@ -149,6 +149,7 @@ struct spec_device {
 	char *path;
 	char type;        /* 'c', 'b', 'u', 'p' */
 	int64_t major, minor;
+	bool has_major, has_minor; /* both required unless type is 'p' */
 	bool has_file_mode, has_uid, has_gid;
 	uint32_t file_mode; /* permission bits only */
 	uint32_t uid, gid;
@@ -374,7 +375,14 @@ struct spec_state {
 	const char *bundle;
 	const struct spec_kv *annotations;
 	size_t nannotations;
+	/* extras runc prints too ("The state MAY include additional
+	 * properties"); NULL = omit */
+	const char *rootfs;
+	const char *created; /* RFC 3339 */
+	const char *owner;
 };
+/* pretty: 2-space indent like `runc state`; compact: one line.  Both end
+ * with a newline. */
 char *spec_state_json(const struct spec_state *st, bool pretty);
 
 #endif
