@@ -178,10 +178,9 @@ void child_main(struct launch *l)
 	herr_clear(&e);
 	reset_signals();
 	close(l->sync_parent);
-	/* die with `create` while we are being set up */
+	/* die with `create` while we are being set up (a parent that died
+	 * before this shows up as EOF on the sync socket) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != l->parent_pid)
-		_exit(1);
 	state_json = wait_go(l, &e);
 	if (!state_json)
 		_exit(1); /* the parent is gone or gave up */

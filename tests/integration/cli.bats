@@ -50,6 +50,7 @@ teardown() { teardown_bundle; }
 @test "list: table, json and quiet" {
 	set_args sleep 100
 	hutch create -b "$BUNDLE" "${ID}a"
+	use_cgroup b
 	hutch run -d -b "$BUNDLE" "${ID}b"
 	run hutch list
 	assert_status 0

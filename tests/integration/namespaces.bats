@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# (this kernel has no dummy links: veth pairs stand in)
 # linux.namespaces: new ones, joined ones, user-namespace maps, time offsets.
 
 load helpers
@@ -41,12 +42,12 @@ teardown() {
 	NETNS_FILE=$TMP/netns
 	touch "$NETNS_FILE"
 	unshare --net="$NETNS_FILE" true
-	nsenter --net="$NETNS_FILE" ip link add hutchdummy0 type dummy
+	nsenter --net="$NETNS_FILE" ip link add hutchveth0 type veth peer name hutchveth0p
 	update_config "(.linux.namespaces[] | select(.type == \"network\")) += {path: \"$NETNS_FILE\"}"
 	set_args sh -c 'ip link show; stat -L -c %i /proc/self/ns/net'
 	run hutch run -b "$BUNDLE" "$ID"
 	assert_status 0
-	assert_output_contains hutchdummy0
+	assert_output_contains hutchveth0
 	[ "${lines[-1]}" = "$(stat -L -c %i "$NETNS_FILE")" ]
 }
 
@@ -87,7 +88,7 @@ teardown() {
 	NETNS_FILE=$TMP/netns
 	touch "$NETNS_FILE"
 	unshare --net="$NETNS_FILE" true
-	nsenter --net="$NETNS_FILE" ip link add hutchdummy1 type dummy
+	nsenter --net="$NETNS_FILE" ip link add hutchveth1 type veth peer name hutchveth1p
 	update_config "(.linux.namespaces[] | select(.type == \"network\")) += {path: \"$NETNS_FILE\"}
 		| .linux.namespaces += [{type: \"user\"}]
 		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}]
@@ -97,7 +98,7 @@ teardown() {
 	assert_status 0
 	[ "${lines[0]}" = pid=1 ]
 	[ "${lines[1]}" = 0 ]
-	assert_output_contains hutchdummy1
+	assert_output_contains hutchveth1
 }
 
 @test "the cgroup namespace is rooted at the container's cgroup" {
