@@ -102,7 +102,7 @@ static int mount_and_pivot(struct launch *l, const char *state_json,
 	if (rootfs_pivot(&ro, e) < 0)
 		return -1;
 	if (l->spec->process->terminal) {
-		int master = console_child_setup(l->spec->process, e);
+		int master = console_child_setup(l->spec->process, true, e);
 		if (master < 0)
 			return -1;
 		if (sync_send(l->sync_child, SYNC_CONSOLE, NULL, 0, master, e) < 0)

@@ -150,7 +150,7 @@ char *child_find_executable(struct launch *l, struct herr *e)
 			return cand;
 		free(cand);
 	}
-	herr_set(e, ENOENT, "process.args[0]: `%s`: executable file not "
+	herr_set(e, 0, "process.args[0]: `%s`: executable file not "
 		 "found in $PATH", arg0);
 	return NULL;
 }

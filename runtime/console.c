@@ -29,7 +29,8 @@ static int bind_console(const char *pts, struct herr *e)
 	return 0;
 }
 
-int console_child_setup(const struct spec_process *p, struct herr *e)
+int console_child_setup(const struct spec_process *p, bool bind,
+			struct herr *e)
 {
 	_cleanup_close_ int master = -1;
 	_cleanup_close_ int slave = -1;
@@ -48,7 +49,7 @@ int console_child_setup(const struct spec_process *p, struct herr *e)
 				     .ws_col = p->console_width};
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (bind_console(pts, e) < 0)
+	if (bind && bind_console(pts, e) < 0)
 		return herr_wrap(e, "process.terminal");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return herr_sys(e, "process.terminal: set controlling terminal");

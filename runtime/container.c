@@ -18,14 +18,14 @@
 #include "runtime/runtime.h"
 #include "security/security.h"
 
-static struct launch *launch_alloc(struct globals *g,
-				   const struct create_opts *o)
+struct launch *launch_alloc(struct globals *g, const struct create_opts *o)
 {
 	struct launch *l = xcalloc(1, sizeof(*l));
 
 	l->g = g;
 	l->o = o;
 	l->sync_parent = l->sync_child = l->fifo_fd = l->console_master = -1;
+	l->init_pidfd = l->init_root_fd = -1;
 	for (int i = 0; i < SPEC_NS__COUNT; i++)
 		l->ns_fd[i] = -1;
 	return l;
@@ -65,7 +65,7 @@ static int load_bundle(struct launch *l, struct herr *e)
 
 /* env of the process; LISTEN_FDS from our caller (socket activation) is
  * passed on as runc does: the fds follow --preserve-fds' */
-static void build_env(struct launch *l)
+void launch_build_env(struct launch *l)
 {
 	const struct spec_process *p = l->spec->process;
 	const char *listen = getenv("LISTEN_FDS");
@@ -102,7 +102,7 @@ int launch_create(struct globals *g, const struct create_opts *o,
 
 	if (load_bundle(l, e) < 0 || check_options(l, e) < 0)
 		goto fail;
-	build_env(l);
+	launch_build_env(l);
 	{
 		const char *mode = spec_annotation(l->spec, "org.hutch.sandbox");
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
@@ -113,7 +113,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		goto fail;
 	if (security_prepare(l->spec, l->spec->process, &l->sec, e) < 0)
 		goto fail;
-	if (launch_spawn(l, e) < 0 || launch_wait_ready(l, e) < 0)
+	if (launch_spawn(l, e) < 0 || launch_wait_ready(l, e) < 0 ||
+	    launch_created(l, e) < 0)
 		goto fail;
 	*out = l;
 	return 0;
@@ -165,6 +166,10 @@ void launch_free(struct launch *l)
 		close(l->fifo_fd);
 	if (l->console_master >= 0)
 		close(l->console_master);
+	if (l->init_pidfd >= 0)
+		close(l->init_pidfd);
+	if (l->init_root_fd >= 0)
+		close(l->init_root_fd);
 	if (l->cg)
 		cgroup_free(l->cg);
 	if (l->sec)

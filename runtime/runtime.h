@@ -173,6 +173,10 @@ struct launch {
 	unsigned long late_unshare_flags; /* unshared by the child after GO */
 	char *start_state_json;  /* for startContainer hooks (child) */
 	bool two_step;           /* twostep.c */
+	bool exec;               /* exec.c: joining a running container */
+	int init_pidfd;          /* exec: the container's init */
+	int init_root_fd;        /* exec: /proc/<init>/root */
+	int join_flags;          /* exec: namespaces to join by pidfd */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
 };
 
@@ -223,6 +227,29 @@ int parse_create_args(struct globals *g, int argc, char **argv,
 /* the command's --help when -h/--help is among argv */
 void command_usage(const char *name, FILE *f);
 
+/* ---- exec.c ------------------------------------------------------------ */
+struct exec_opts {
+	const char *id;
+	const char *process_file;   /* --process */
+	char **args;                /* or the command line */
+	size_t nargs;
+	const char *console_socket, *pid_file, *cwd, *user, *cgroup;
+	char **env, **caps;         /* --env, --cap (repeatable) */
+	size_t nenv, ncaps;
+	uint32_t *gids;             /* --additional-gids */
+	size_t ngids;
+	unsigned preserve_fds;
+	bool tty, detach, no_new_privs, ignore_paused;
+};
+/* 0 with *code = the process's exit status (0 when detached); -1 on error */
+int exec_run(struct globals *g, const struct exec_opts *x, int *code,
+	     struct herr *e);
+int exec_build_process(const struct exec_opts *x, struct spec *s,
+		       struct spec_process **out, struct herr *e);
+__attribute__((noreturn)) void exec_child_main(struct launch *l);
+struct launch *launch_alloc(struct globals *g, const struct create_opts *o);
+void launch_build_env(struct launch *l);
+
 /* ---- start.c ---------------------------------------------------------- */
 /* release a created container: write exec.fifo, remove it, run poststart */
 int container_start(struct container *c, struct herr *e);
@@ -249,8 +276,10 @@ int hooks_run(const struct spec_hook *h, size_t n, const char *which,
 
 /* ---- console.c -------------------------------------------------------- */
 /* child, after pivot_root: a pty from the container's devpts, the slave
- * bound on /dev/console and made stdio; returns the master fd */
-int console_child_setup(const struct spec_process *p, struct herr *e);
+ * made stdio (and, for the init, bound on /dev/console); returns the
+ * master fd */
+int console_child_setup(const struct spec_process *p, bool bind,
+			struct herr *e);
 /* parent: hand the master to --console-socket (SCM_RIGHTS) */
 int console_send(const char *socket_path, int master, struct herr *e);
 

@@ -308,7 +308,7 @@ int launch_wait_ready(struct launch *l, struct herr *e)
 			r = launch_on_pid(l, m->data, m->hdr.len, e);
 			break;
 		case SYNC_READY:
-			return launch_created(l, e);
+			return 0;
 		default:
 			if (m->fd >= 0)
 				close(m->fd);
@@ -322,16 +322,17 @@ int launch_wait_ready(struct launch *l, struct herr *e)
 /* READY: the container is `created` once state.json exists */
 int launch_created(struct launch *l, struct herr *e)
 {
-	/* start and delete run poststart/poststop hooks from the config
-	 * as create saw it, not as the bundle holds it later */
-	if (l->spec->hooks.npoststart || l->spec->hooks.npoststop) {
+	/* start, exec and delete use the config as create saw it (hooks,
+	 * the process exec starts from, seccomp), not as the bundle holds it
+	 * later */
+	{
 		_cleanup_free_ char *path = xasprintf("%s/config.json", l->bundle);
 		_cleanup_free_ char *json = NULL;
 		size_t len;
 		if (read_file_at(AT_FDCWD, path, &json, &len, 0, e) < 0 ||
 		    write_file_atomic_at(l->c->dir_fd, "config.json", json, len,
 					 0600, e) < 0)
-			return herr_wrap(e, "keep the config for hooks");
+			return herr_wrap(e, "keep the config");
 	}
 	if (container_save(l->c, e) < 0)
 		return -1;
