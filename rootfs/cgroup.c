@@ -101,8 +101,8 @@ static char *strip_rw(const char *in)
 }
 
 /* the host's hierarchies below /sys/fs/cgroup (or it, for pure v2) */
-static int find_hiers(bool want_v1, struct hier **out, size_t *n,
-		      struct herr *e)
+static int find_hiers(bool want_v1, bool cgroupns, struct hier **out,
+		      size_t *n, struct herr *e)
 {
 	_cleanup_free_ char *mi = NULL, *cg = NULL;
 	char *save = NULL;
@@ -127,13 +127,15 @@ static int find_hiers(bool want_v1, struct hier **out, size_t *n,
 			    : strcmp(mp, base))
 			continue;
 		struct hier h = {.v2 = v2, .opts = strip_rw(super)};
-		_cleanup_free_ char *own = own_path(cg, &h, root);
-		if (!own) {
+		/* a fresh mount in our cgroupns needs no host path (and the
+		 * host mount's root is then outside the namespace, "/..") */
+		_cleanup_free_ char *own = cgroupns ? NULL : own_path(cg, &h, root);
+		if (!cgroupns && !own) {
 			free(h.opts);
 			continue;
 		}
 		h.name = xstrdup(want_v1 ? mp + strlen(base) : "");
-		h.src = xasprintf("%s%s", mp, own);
+		h.src = own ? xasprintf("%s%s", mp, own) : NULL;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		(*out)[(*n)++] = h;
 	}
@@ -153,7 +155,7 @@ static int mount_hier(int rootfd, const char *dest, int tgt,
 		fd = attach_fs(rootfd, dest, tgt, h->v2 ? "cgroup2" : "cgroup",
 			       h->v2 ? "cgroup2" : "cgroup", mo->set,
 			       h->v2 ? NULL : h->opts, what, e);
-		if (fd >= 0 || e->errnum != EPERM)
+		if (fd >= 0 || e->errnum != EPERM || !h->src)
 			return fd;
 		herr_clear(e); /* not allowed in this user namespace: bind */
 	}
@@ -219,7 +221,7 @@ int mount_cgroup(const struct rootfs_opts *o, int rootfd,
 	if (statfs("/sys/fs/cgroup", &sf) < 0)
 		return herr_sys(e, "%s: statfs /sys/fs/cgroup", what);
 	bool v2 = sf.f_type == CGROUP2_SUPER_MAGIC;
-	if (find_hiers(!v2, &hs, &n, e) < 0)
+	if (find_hiers(!v2, has_cgroupns(o->spec), &hs, &n, e) < 0)
 		return herr_wrap(e, "%s", what);
 	if (!v2 && !strcmp(m->type, "cgroup2")) {
 		/* an explicit cgroup2 on a hybrid host: the unified one */

@@ -42,11 +42,19 @@ const char *json_type_name(int type);
 
 /* ---------- map.c: JSON tree -> C structs through field tables ---------- */
 
-/* the JSON path of the value being mapped, for error messages */
+/* the JSON path of the value being mapped, for error messages: a stack of
+ * segments (keys point into the field tables or the JSON tree) */
+#define PCTX_MAX_SEGS (JSON_MAX_DEPTH + 8)
+enum { SEG_KEY, SEG_MAPKEY, SEG_INDEX };
+struct pseg {
+	const char *key;
+	size_t index;
+	int kind;
+};
 struct pctx {
 	struct herr *e;
-	size_t len;
-	char path[400];
+	size_t len; /* segments pushed (may exceed PCTX_MAX_SEGS) */
+	struct pseg seg[PCTX_MAX_SEGS];
 };
 /* `<path>: <message>`; returns -1 */
 int pfail(struct pctx *c, const char *fmt, ...)

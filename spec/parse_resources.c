@@ -108,12 +108,20 @@ static const struct fdesc memory_desc = {
 };
 #undef M
 
-/* quota: -1 (max) or microseconds; burst "MUST be no larger than any
- * positive quota"; idle is 0 or 1 */
+/* shares: cgroup v1 clamps cpu.shares to 2..262144 without a word, and the
+ * v2 conversion to cpu.weight is only defined on that range, so refuse the
+ * rest (0 is "not set", as runc reads it); quota: -1 (max) or
+ * microseconds; burst "MUST be no larger than any positive quota"; idle is
+ * 0 or 1 */
 static int check_cpu(struct pctx *c, void *obj)
 {
 	struct spec_cpu *p = obj;
 
+	if (p->has_shares && p->shares && (p->shares < 2 ||
+					   p->shares > 262144))
+		return ppush_key(c, "shares"),
+		       pfail(c, "must be between 2 and 262144, got %llu",
+			     (unsigned long long)p->shares);
 	if (p->has_quota && p->quota < -1)
 		return ppush_key(c, "quota"),
 		       pfail(c, "must be -1 (no limit) or a number of "
