@@ -114,20 +114,21 @@ static int mount_and_pivot(struct launch *l, const char *state_json,
 	return rootfs_finish(&ro, e);
 }
 
+/* a seccomp listener fd goes to the parent, which hands it to
+ * linux.seccomp.listenerPath before anything else runs under the filter */
+static int send_notify_fd(void *ctx, int fd, struct herr *e)
+{
+	struct launch *l = ctx;
+
+	return sync_send(l->sync_child, SYNC_SECCOMP, NULL, 0, fd, e);
+}
+
 static int apply_security(struct launch *l, struct herr *e)
 {
 	int notify_fd = -1;
 
-	if (security_apply(l->sec, &notify_fd, e) < 0)
-		return -1;
-	if (notify_fd >= 0) {
-		int r = sync_send(l->sync_child, SYNC_SECCOMP, NULL, 0,
-				  notify_fd, e);
-		close(notify_fd);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
+	security_set_notify_sender(l->sec, send_notify_fd, l);
+	return security_apply(l->sec, &notify_fd, e);
 }
 
 /* After READY: block until `start` writes exec.fifo, then exec. */
@@ -137,7 +138,6 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct launch *l,
 	struct herr e;
 	char c;
 	ssize_t n;
-	int notify_fd = -1;
 
 	do
 		n = read(l->fifo_fd, &c, 1);
@@ -150,8 +150,6 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct launch *l,
 		      l->spec->hooks.nstart_container, "startContainer",
 		      l->start_state_json, &e) < 0)
 		goto fail;
-	if (security_apply_late(l->sec, &notify_fd, &e) < 0)
-		goto fail;
 	if (l->sandbox) {
 		if (!sandbox_exec)
 			herr_set(&e, 0, "the KVM sandbox is not in this build");
@@ -159,8 +157,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct launch *l,
 			sandbox_exec(l, &e);
 		goto fail;
 	}
-	execve(path, l->spec->process->args, l->env);
-	herr_sys(&e, "exec `%s`", path);
+	security_execve(l->sec, path, l->spec->process->args, l->env, &e);
 fail:
 	/* create has returned: the only channel left is the container's own
 	 * stderr (and `run`'s sync socket, still open until execve) */
@@ -206,6 +203,13 @@ void child_main(struct launch *l)
 		child_fail(l, &e);
 	if (!l->sandbox && !(path = child_find_executable(l, &e)))
 		child_fail(l, &e);
+	/* seccomp under noNewPrivileges: late, but while `create` can still
+	 * take a listener fd (runc does the same) */
+	{
+		int notify_fd = -1;
+		if (security_apply_late(l->sec, &notify_fd, &e) < 0)
+			child_fail(l, &e);
+	}
 	/* credentials changed (the kernel clears PDEATHSIG then) and `create`
 	 * exits after READY: from here on we outlive it */
 	prctl(PR_SET_PDEATHSIG, 0);

@@ -95,12 +95,27 @@ static int check_options(struct launch *l, struct herr *e)
 	return 0;
 }
 
+/* security/ logs through us; its seccomp cache lives under --root */
+int launch_security_init(struct globals *g, struct herr *e)
+{
+	static char *cache_dir;
+	struct security_options so = {.debug = log_debug, .warn = log_warn};
+
+	if (security_protect_self(e) < 0)
+		return -1;
+	if (!cache_dir)
+		cache_dir = security_cache_dir_for_root(g->root);
+	so.seccomp_cache_dir = cache_dir;
+	security_init(&so);
+	return 0;
+}
+
 int launch_create(struct globals *g, const struct create_opts *o,
 		  struct launch **out, struct herr *e)
 {
 	struct launch *l = launch_alloc(g, o);
 
-	if (load_bundle(l, e) < 0 || check_options(l, e) < 0)
+	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0)
 		goto fail;
 	launch_build_env(l);
 	{

@@ -147,6 +147,8 @@ int exec_run(struct globals *g, const struct exec_opts *x, int *code,
 	int status = 0, r = -1;
 
 	l->exec = true;
+	if (launch_security_init(g, e) < 0)
+		goto out;
 	if (container_load(g->root, x->id, &l->c, e) < 0 ||
 	    check_running(l->c, x->ignore_paused, e) < 0)
 		goto out;

@@ -71,15 +71,11 @@ static int exec_console(struct launch *l, struct herr *e)
 	return 0;
 }
 
-static int send_notify_fd(struct launch *l, int fd, struct herr *e)
+static int send_notify_fd(void *ctx, int fd, struct herr *e)
 {
-	int r = 0;
+	struct launch *l = ctx;
 
-	if (fd >= 0) {
-		r = sync_send(l->sync_child, SYNC_SECCOMP, NULL, 0, fd, e);
-		close(fd);
-	}
-	return r;
+	return sync_send(l->sync_child, SYNC_SECCOMP, NULL, 0, fd, e);
 }
 
 __attribute__((noreturn)) void exec_child_main(struct launch *l)
@@ -105,19 +101,17 @@ __attribute__((noreturn)) void exec_child_main(struct launch *l)
 		goto fail;
 	if (child_close_fds(l, &e) < 0)
 		goto fail;
-	if (security_apply(l->sec, &notify_fd, &e) < 0 ||
-	    send_notify_fd(l, notify_fd, &e) < 0)
+	security_set_notify_sender(l->sec, send_notify_fd, l);
+	if (security_apply(l->sec, &notify_fd, &e) < 0)
 		goto fail;
 	if (child_enter_cwd(l, &e) < 0 || !(path = child_find_executable(l, &e)))
 		goto fail;
-	if (security_apply_late(l->sec, &notify_fd, &e) < 0 ||
-	    send_notify_fd(l, notify_fd, &e) < 0)
+	if (security_apply_late(l->sec, &notify_fd, &e) < 0)
 		goto fail;
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, &e) < 0)
 		_exit(1);
-	execve(path, l->spec->process->args, l->env);
-	herr_sys(&e, "exec `%s`", path);
+	security_execve(l->sec, path, l->spec->process->args, l->env, &e);
 fail:
 	sync_send_error(l->sync_child, &e);
 	_exit(127);

@@ -249,6 +249,7 @@ int exec_build_process(const struct exec_opts *x, struct spec *s,
 __attribute__((noreturn)) void exec_child_main(struct launch *l);
 struct launch *launch_alloc(struct globals *g, const struct create_opts *o);
 void launch_build_env(struct launch *l);
+int launch_security_init(struct globals *g, struct herr *e);
 
 /* ---- start.c ---------------------------------------------------------- */
 /* release a created container: write exec.fifo, remove it, run poststart */
