@@ -95,6 +95,17 @@ static int check_options(struct launch *l, struct herr *e)
 	return 0;
 }
 
+/* What a later delete needs if this create dies half way: the cgroup path
+ * (as a bare path only its leaf counts as ours).  The init needs no record:
+ * it dies with us. */
+static int save_early_state(struct launch *l, struct herr *e)
+{
+	l->c->st.creating = true;
+	if (cgroup_resolve_path(l->spec, l->o->id, &l->c->st.cgroup, e) < 0)
+		return -1;
+	return container_save(l->c, e);
+}
+
 /* security/ logs through us; its seccomp cache lives under --root */
 int launch_security_init(struct globals *g, struct herr *e)
 {
@@ -123,6 +134,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
 	if (container_new(g->root, o->id, &l->c, e) < 0)
+		goto fail;
+	if (save_early_state(l, e) < 0)
 		goto fail;
 	if (cgroup_create(l->spec, o->id, &l->cg, e) < 0)
 		goto fail;

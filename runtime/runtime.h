@@ -61,6 +61,7 @@ struct container_state {
 	char *cgroup;    /* cgroup_open() argument */
 	char *network;   /* netsetup network name, NULL if none */
 	bool sandbox;    /* KVM sandbox mode */
+	bool creating;   /* written early by create; false once created */
 	uid_t owner;
 	struct spec_kv *annotations;
 	size_t nannotations;
@@ -77,13 +78,16 @@ struct container {
 
 /* id rules: runc's ([A-Za-z0-9_+.-], no "." or ".."), at most 1024 bytes */
 int container_id_check(const char *id, struct herr *e);
-/* make <root>/<id> (error if it exists), lock it */
+/* make <root>/<id> and lock it; an id left behind by a create that died
+ * (no finished state.json) is cleaned up and reused, any other existing id
+ * is an error */
 int container_new(const char *root, const char *id, struct container **out,
 		  struct herr *e);
 /* open and lock an existing container, read state.json if present */
 int container_load(const char *root, const char *id, struct container **out,
 		   struct herr *e);
 int container_save(struct container *c, struct herr *e);
+int container_reclaim(const char *root, const char *id, struct herr *e);
 /* `run` holds no lock while it waits for the workload */
 void container_unlock(struct container *c);
 int container_relock(struct container *c, struct herr *e);
@@ -93,6 +97,9 @@ void container_free(struct container *c);
 void container_freep(struct container **c);
 #define _cleanup_container_ __attribute__((cleanup(container_freep)))
 
+/* Status.  Loading takes the id's lock, which a create holds from start to
+ * end: a loaded container without a finished state.json is the remains of
+ * a create that died, and counts as stopped. */
 enum cstatus container_status(struct container *c);
 bool container_paused(struct container *c); /* cgroup freezer */
 const char *cstatus_name(enum cstatus s);
