@@ -34,6 +34,8 @@ struct fx {
 	/* in the child, between pivot and finish */
 	void (*between)(struct fx *f, int *unit_failed_);
 	bool nocgroupns;    /* stay in the caller's cgroup namespace */
+	bool userns;        /* a user namespace mapping only root to root,
+			       and a PID namespace; o.userns is set too */
 	bool timing;        /* print how long rootfs_mount+pivot took */
 	bool expect_fail;   /* rootfs_* must fail */
 	char err[HERR_MSG_MAX]; /* ... with this message (checked by parent) */
@@ -136,6 +138,35 @@ static bool fx_mnt_has(const char *mp, const char *opt)
 	return false;
 }
 
+/* A user namespace in which we are root, mapped to our own uid/gid: the
+ * one mapping a process may write for itself.  No capabilities over the
+ * host's namespaces (network, the host's /dev nodes), as for a userns
+ * container.  Then a PID namespace, so that proc can be mounted. */
+static int fx_enter_userns(void)
+{
+	struct herr e;
+	pid_t pid;
+	int st;
+
+	if (unshare(CLONE_NEWUSER) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny", 4, &e) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/uid_map", "0 0 1", 5, &e) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/gid_map", "0 0 1", 5, &e) < 0 ||
+	    unshare(CLONE_NEWPID) < 0) {
+		printf("#   userns: %s\n", strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		return 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+}
+
 static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 {
 	int failed = 0, *unit_failed_ = &failed;
@@ -143,6 +174,8 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 	int r;
 
 	rootfs_compat = f->compat;
+	if (f->userns && fx_enter_userns() < 0)
+		_exit(1);
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
 		    (f->nocgroupns ? 0 : CLONE_NEWCGROUP)) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
@@ -190,6 +223,7 @@ static int fx_run(struct fx *f, void (*check)(struct fx *, int *))
 	pid_t pid;
 
 	f->o.spec = f->spec;
+	f->o.userns |= f->userns;
 	if (!f->spec)
 		return 1;
 	fflush(stdout);

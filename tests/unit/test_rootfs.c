@@ -96,6 +96,39 @@ TEST(default_config)
 	fx_done(&f);
 }
 
+/* a user namespace container: devices bound from the host, sysfs bound
+ * (no network namespace of its own), devpts without gid=5 (unmapped) */
+static void check_userns(struct fx *f, int *unit_failed_)
+{
+	struct stat st;
+	CHECK(stat("/dev/null", &st) == 0 && st.st_rdev == makedev(1, 3));
+	CHECK(fx_mnt_has("/dev/null", "devtmpfs"));
+	CHECK(fx_mnt_has("/sys", "ro"));
+	/* the host's /sys submounts under the bind are read-only too */
+	_cleanup_free_ char *mi = fx_read("/proc/self/mountinfo");
+	CHECK(mi && !strstr(mi, " /sys/fs/cgroup/memory rw"));
+	CHECK(fx_mnt_has("/dev/pts", "devpts"));
+	CHECK(fx_mnt_has("/sys/fs/cgroup", "ro"));
+	CHECK(fx_mnt_has("/sys/fs/cgroup/memory", "ro"));
+	CHECK(fx_mnt_has("/proc/sys", "ro"));
+	if (getenv("SHOW"))
+		printf("%s\n", fx_read("/proc/self/mountinfo"));
+	int fd = open("/proc/sys/kernel/domainname", O_WRONLY);
+	CHECK(fd < 0 && errno == EROFS);
+}
+
+TEST(default_config_in_user_namespace)
+{
+	struct fx f;
+	_cleanup_free_ char *json = spec_default_json(false);
+
+	fx_init(&f);
+	f.userns = true;
+	f.spec = fx_spec(json);
+	CHECK(fx_run(&f, check_userns) == 0);
+	fx_done(&f);
+}
+
 /* ---- escapes: destinations behind symlinks to "/", "..", host paths ---- */
 
 static void escape_prepare(struct fx *f, int *unit_failed_)
