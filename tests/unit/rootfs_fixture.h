@@ -31,6 +31,8 @@ struct fx {
 	unsigned compat;    /* rootfs_compat for the child */
 	/* in the child, after unshare and before rootfs_mount */
 	void (*prepare)(struct fx *f, int *unit_failed_);
+	/* in the child, between rootfs_mount and pivot */
+	void (*after_mount)(struct fx *f, int *unit_failed_);
 	/* in the child, between pivot and finish */
 	void (*between)(struct fx *f, int *unit_failed_);
 	bool nocgroupns;    /* stay in the caller's cgroup namespace */
@@ -167,6 +169,13 @@ static int fx_enter_userns(void)
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 }
 
+/* the child's verdict; stdout is a pipe under run-unit: flush first */
+static void fx_exit(int status)
+{
+	fflush(stdout);
+	_exit(status);
+}
+
 static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 {
 	int failed = 0, *unit_failed_ = &failed;
@@ -175,17 +184,19 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 
 	rootfs_compat = f->compat;
 	if (f->userns && fx_enter_userns() < 0)
-		_exit(1);
+		fx_exit(1);
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
 		    (f->nocgroupns ? 0 : CLONE_NEWCGROUP)) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		printf("#   unshare: %s\n", strerror(errno));
-		_exit(1);
+		fx_exit(1);
 	}
 	if (f->prepare)
 		f->prepare(f, unit_failed_);
 	uint64_t t0 = now_ns();
 	r = rootfs_mount(&f->o, &e);
+	if (r == 0 && f->after_mount)
+		f->after_mount(f, unit_failed_);
 	if (r == 0)
 		r = rootfs_pivot(&f->o, &e);
 	if (f->timing && r == 0)
@@ -201,18 +212,17 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 		printf("#   rootfs: %s\n", e.msg);
 		if (f->expect_fail && f->err[0] && !strstr(e.msg, f->err)) {
 			printf("#   expected error containing: %s\n", f->err);
-			_exit(1);
+			fx_exit(1);
 		}
-		_exit(f->expect_fail ? failed : 1);
+		fx_exit(f->expect_fail ? failed : 1);
 	}
 	if (f->expect_fail) {
 		printf("#   rootfs_* succeeded, a failure was expected\n");
-		_exit(1);
+		fx_exit(1);
 	}
 	if (check)
 		check(f, unit_failed_);
-	fflush(stdout);
-	_exit(failed);
+	fx_exit(failed);
 }
 
 /* run the container; returns the child's verdict (0 = all checks held) and
@@ -237,6 +247,8 @@ static int fx_run(struct fx *f, void (*check)(struct fx *, int *))
 		printf("#   the host's mountinfo changed\n");
 		return 1;
 	}
+	if (WIFSIGNALED(st))
+		printf("#   child killed by signal %d\n", WTERMSIG(st));
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
