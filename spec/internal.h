@@ -40,10 +40,9 @@ const struct jnode *json_root(const struct jdoc *d);
 void json_free(struct jdoc *d);
 const char *json_type_name(int type);
 
-/* ---------- map.c: JSON tree -> C structs through field tables ---------- */
-
-/* the JSON path of the value being mapped, for error messages: a stack of
- * segments (keys point into the field tables or the JSON tree) */
+/* ---------- path.c: the JSON path of the value being mapped ----------
+ * a stack of segments (keys point into the field tables or the JSON tree),
+ * rendered only by pfail() */
 #define PCTX_MAX_SEGS (JSON_MAX_DEPTH + 8)
 enum { SEG_KEY, SEG_MAPKEY, SEG_INDEX };
 struct pseg {
@@ -63,6 +62,8 @@ size_t ppush_key(struct pctx *c, const char *key);     /* .key */
 size_t ppush_index(struct pctx *c, size_t i);          /* [i] */
 size_t ppush_mapkey(struct pctx *c, const char *key);  /* ["key"] */
 void ppop(struct pctx *c, size_t old);
+
+/* ---------- map.c: JSON tree -> C structs through field tables ---------- */
 
 enum fkind {
 	FK_STR,    /* char * */
