@@ -21,7 +21,7 @@ static int want(struct pctx *c, const struct jnode *v, enum jtype t,
 {
 	if (v->type == t)
 		return 0;
-	return pfail(c, "must be %s (got %s)", what, json_type_name(v->type));
+	return sp_pfail(c, "must be %s (got %s)", what, sp_json_type_name(v->type));
 }
 
 static int get_str(struct pctx *c, const struct jnode *v, char **out)
@@ -29,7 +29,7 @@ static int get_str(struct pctx *c, const struct jnode *v, char **out)
 	if (want(c, v, J_STRING, "a string") < 0)
 		return -1;
 	if (strlen(v->u.str) != v->n)
-		return pfail(c, "must not contain a NUL character");
+		return sp_pfail(c, "must not contain a NUL character");
 	*out = xstrdup(v->u.str);
 	return 0;
 }
@@ -66,7 +66,7 @@ static int get_int(struct pctx *c, const struct jnode *v, int kind,
 	else if (ok)
 		ok = *mag <= r->max;
 	if (!ok)
-		return pfail(c, "must be an integer between %lld and %llu "
+		return sp_pfail(c, "must be an integer between %lld and %llu "
 				"(got %.40s)", (long long)r->min,
 			     (unsigned long long)r->max, s);
 	return 0;
@@ -101,10 +101,10 @@ static int array_of(struct pctx *c, const struct jnode *v, unsigned flags,
 	if (v->type == J_ARRAY && (v->n || !nonempty))
 		return 0;
 	if (v->type == J_ARRAY)
-		return pfail(c, "must be a non-empty array of %s", what);
-	return pfail(c, "must be %s array of %s (got %s)",
+		return sp_pfail(c, "must be a non-empty array of %s", what);
+	return sp_pfail(c, "must be %s array of %s (got %s)",
 		     nonempty ? "a non-empty" : "an", what,
-		     json_type_name(v->type));
+		     sp_json_type_name(v->type));
 }
 
 static int get_strv(struct pctx *c, const struct jnode *v, unsigned flags,
@@ -117,9 +117,9 @@ static int get_strv(struct pctx *c, const struct jnode *v, unsigned flags,
 	*out = xcalloc(v->n + 1, sizeof(char *));
 	*n = v->n;
 	for (const struct jnode *m = v->u.first; m; m = m->next, i++) {
-		size_t old = ppush_index(c, i);
+		size_t old = sp_ppush_index(c, i);
 		int r = get_str(c, m, &(*out)[i]);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -136,9 +136,9 @@ static int get_u32v(struct pctx *c, const struct jnode *v, unsigned flags,
 	*out = xcalloc(v->n + 1, sizeof(uint32_t));
 	*n = v->n;
 	for (const struct jnode *m = v->u.first; m; m = m->next, i++) {
-		size_t old = ppush_index(c, i);
+		size_t old = sp_ppush_index(c, i);
 		int r = set_int(c, m, FK_U32, &(*out)[i]);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -150,7 +150,7 @@ static int get_u32v(struct pctx *c, const struct jnode *v, unsigned flags,
 static int map_key(struct pctx *c, const struct jnode *m, char **out)
 {
 	if (!*m->key)
-		return pfail(c, "keys must not be empty");
+		return sp_pfail(c, "keys must not be empty");
 	*out = xstrdup(m->key);
 	return 0;
 }
@@ -170,9 +170,9 @@ static int get_kv(struct pctx *c, const struct jnode *v,
 
 		if (map_key(c, m, &(*out)[i].key) < 0)
 			return -1;
-		old = ppush_mapkey(c, m->key);
+		old = sp_ppush_mapkey(c, m->key);
 		r = get_str(c, m, &(*out)[i].value);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -198,9 +198,9 @@ static int get_objects(struct pctx *c, const struct jnode *v,
 
 		if (keyed && map_key(c, m, (char **)(elem + d->key_off)) < 0)
 			return -1;
-		old = keyed ? ppush_mapkey(c, m->key) : ppush_index(c, i);
-		r = map_object(c, m, elem, d);
-		ppop(c, old);
+		old = keyed ? sp_ppush_mapkey(c, m->key) : sp_ppush_index(c, i);
+		r = sp_map_object(c, m, elem, d);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -244,15 +244,15 @@ static int map_field(struct pctx *c, const struct jnode *v, void *obj,
 		return get_kv(c, v, p, n);
 	case FK_OBJ:
 		*(void **)p = xcalloc(1, f->sub->size);
-		return map_object(c, v, *(void **)p, f->sub);
+		return sp_map_object(c, v, *(void **)p, f->sub);
 	case FK_EMBED:
-		return map_object(c, v, p, f->sub);
+		return sp_map_object(c, v, p, f->sub);
 	case FK_ARR: case FK_KEYED:
 		return get_objects(c, v, f, p, n);
 	case FK_CUSTOM:
 		return f->custom(c, v, p);
 	}
-	return pfail(c, "internal error: field kind %d", f->kind);
+	return sp_pfail(c, "internal error: field kind %d", f->kind);
 }
 
 static const struct field *find_field(const struct fdesc *d, const char *k)
@@ -269,14 +269,14 @@ static int check_required(struct pctx *c, const struct fdesc *d,
 	for (const struct field *f = d->fields; f->key; f++) {
 		if ((f->flags & F_REQUIRED) &&
 		    !(seen & (1ull << (f - d->fields)))) {
-			ppush_key(c, f->key);
-			return pfail(c, "required field is missing");
+			sp_ppush_key(c, f->key);
+			return sp_pfail(c, "required field is missing");
 		}
 	}
 	return 0;
 }
 
-int map_object(struct pctx *c, const struct jnode *v, void *obj,
+int sp_map_object(struct pctx *c, const struct jnode *v, void *obj,
 	       const struct fdesc *d)
 {
 	uint64_t seen = 0;
@@ -289,14 +289,14 @@ int map_object(struct pctx *c, const struct jnode *v, void *obj,
 		int r;
 
 		if (!f && d->unknown)
-			return pfail(c, "unknown %s \"%.64s\"", d->unknown,
+			return sp_pfail(c, "unknown %s \"%.64s\"", d->unknown,
 				     m->key);
 		if (!f || m->type == J_NULL)
 			continue;
 		seen |= 1ull << (f - d->fields);
-		old = ppush_key(c, f->key);
+		old = sp_ppush_key(c, f->key);
 		r = map_field(c, m, obj, f);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -318,14 +318,14 @@ static void free_objects(const struct field *f, char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *elem = v + i * f->sub->size;
-		desc_free(f->sub, elem);
+		sp_desc_free(f->sub, elem);
 		if (f->kind == FK_KEYED)
 			free(*(char **)(elem + f->sub->key_off));
 	}
 	free(v);
 }
 
-void desc_free(const struct fdesc *d, void *obj)
+void sp_desc_free(const struct fdesc *d, void *obj)
 {
 	for (const struct field *f = d->fields; f->key; f++) {
 		void *p = (char *)obj + f->off;
@@ -349,11 +349,11 @@ void desc_free(const struct fdesc *d, void *obj)
 			break;
 		case FK_OBJ:
 			if (*(void **)p)
-				desc_free(f->sub, *(void **)p);
+				sp_desc_free(f->sub, *(void **)p);
 			free(*(void **)p);
 			break;
 		case FK_EMBED:
-			desc_free(f->sub, p);
+			sp_desc_free(f->sub, p);
 			break;
 		case FK_ARR: case FK_KEYED:
 			free_objects(f, *(char **)p, n);

@@ -17,22 +17,22 @@ static size_t ppush(struct pctx *c, const char *key, size_t index, int kind)
 	return old;
 }
 
-size_t ppush_key(struct pctx *c, const char *key)
+size_t sp_ppush_key(struct pctx *c, const char *key)
 {
 	return ppush(c, key, 0, SEG_KEY);
 }
 
-size_t ppush_mapkey(struct pctx *c, const char *key)
+size_t sp_ppush_mapkey(struct pctx *c, const char *key)
 {
 	return ppush(c, key, 0, SEG_MAPKEY);
 }
 
-size_t ppush_index(struct pctx *c, size_t i)
+size_t sp_ppush_index(struct pctx *c, size_t i)
 {
 	return ppush(c, NULL, i, SEG_INDEX);
 }
 
-void ppop(struct pctx *c, size_t old)
+void sp_ppop(struct pctx *c, size_t old)
 {
 	c->len = old;
 }
@@ -80,7 +80,7 @@ static void render_path(const struct pctx *c, struct strbuf *b)
 		strbuf_puts(b, "...");
 }
 
-int pfail(struct pctx *c, const char *fmt, ...)
+int sp_pfail(struct pctx *c, const char *fmt, ...)
 {
 	struct strbuf path = {0};
 	char msg[HERR_MSG_MAX];
