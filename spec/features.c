@@ -81,8 +81,9 @@ char *spec_features_json(void)
 	sp_jw_open(&w, NULL, '{');
 	sp_jw_str(&w, "ociVersionMin", "1.0.0");
 	sp_jw_str(&w, "ociVersionMax", "1.2.0");
-	sp_jw_strs(&w, "hooks", V("prestart", "createRuntime", "createContainer",
-			       "startContainer", "poststart", "poststop"));
+	sp_jw_strs(&w, "hooks",
+		   V("prestart", "createRuntime", "createContainer",
+		     "startContainer", "poststart", "poststop"));
 	sp_jw_strs(&w, "mountOptions", sp_mount_options);
 	write_linux(&w);
 	write_annotations(&w);

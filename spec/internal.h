@@ -28,7 +28,7 @@ struct jnode {
 	const char *key;    /* member name when the parent is an object */
 	union {
 		struct jnode *first; /* J_ARRAY / J_OBJECT */
-		const char *str;     /* J_STRING (NUL-terminated), J_NUMBER text */
+		const char *str;     /* J_STRING (NUL-ended), J_NUMBER text */
 		bool b;              /* J_BOOL */
 	} u;
 	uint32_t n; /* children, or string length in bytes */
@@ -82,7 +82,7 @@ enum fkind {
 	FK_OBJ,    /* pointer to a struct of sub->size */
 	FK_EMBED,  /* struct inside this one (off may be 0: same struct) */
 	FK_ARR,    /* array of structs, count at aux */
-	FK_KEYED,  /* object of objects -> array of structs, key at sub->key_off */
+	FK_KEYED,  /* object of objects -> array; key at sub->key_off */
 	FK_CUSTOM, /* scalar decoded by custom(); never owns memory */
 };
 

@@ -21,7 +21,8 @@ static int want(struct pctx *c, const struct jnode *v, enum jtype t,
 {
 	if (v->type == t)
 		return 0;
-	return sp_pfail(c, "must be %s (got %s)", what, sp_json_type_name(v->type));
+	return sp_pfail(c, "must be %s (got %s)", what,
+			sp_json_type_name(v->type));
 }
 
 static int get_str(struct pctx *c, const struct jnode *v, char **out)

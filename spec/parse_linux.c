@@ -29,7 +29,9 @@ static int ns_type(struct pctx *c, const struct jnode *v, void *dst)
  * namespace" */
 static int check_ns(struct pctx *c, void *obj)
 {
-	return sp_check_abs_path(c, "path", ((struct spec_namespace *)obj)->path);
+	const struct spec_namespace *ns = obj;
+
+	return sp_check_abs_path(c, "path", ns->path);
 }
 
 static const struct fdesc ns_desc = {
@@ -208,7 +210,8 @@ static int check_rdt(struct pctx *c, void *obj)
 	struct spec_intel_rdt *r = obj;
 	const char *mb = r->mem_bw_schema;
 
-	if (r->clos_id && strcmp(r->clos_id, "/") && !sp_component_ok(r->clos_id))
+	if (r->clos_id && strcmp(r->clos_id, "/") &&
+	    !sp_component_ok(r->clos_id))
 		return sp_ppush_key(c, "closID"),
 		       sp_pfail(c, "must be one directory name or \"/\"");
 	if (mb && (strncmp(mb, "MB:", 3) || strchr(mb, '\n')))

@@ -61,7 +61,8 @@ static int check_rlimit(struct pctx *c, void *obj)
 	if (r->resource < 0)
 		return sp_fail_not_in(c, "type", "rlimit", r->type);
 	if (r->soft > r->hard)
-		return sp_pfail(c, "soft limit %llu is above the hard limit %llu",
+		return sp_pfail(c, "soft limit %llu is above the hard limit "
+				"%llu",
 			     (unsigned long long)r->soft,
 			     (unsigned long long)r->hard);
 	return 0;
@@ -139,7 +140,8 @@ static int check_sched(struct pctx *c, void *obj)
 				   s->policy);
 	if (s->has_nice && (s->nice < -20 || s->nice > 19)) {
 		sp_ppush_key(c, "nice");
-		return sp_pfail(c, "must be between -20 and 19, got %d", s->nice);
+		return sp_pfail(c, "must be between -20 and 19, got %d",
+				s->nice);
 	}
 	return sp_check_names(c, "flags", s->flags, s->nflags, sched_flags,
 			   "scheduler flag");
@@ -171,7 +173,8 @@ static int check_ioprio(struct pctx *c, void *obj)
 	struct spec_io_priority *p = obj;
 
 	if (!sp_str_in(classes, p->class))
-		return sp_fail_not_in(c, "class", "I/O priority class", p->class);
+		return sp_fail_not_in(c, "class", "I/O priority class",
+				      p->class);
 	if (p->priority < 0 || p->priority > 7) {
 		sp_ppush_key(c, "priority");
 		return sp_pfail(c, "must be between 0 and 7, got %d",

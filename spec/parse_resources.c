@@ -71,8 +71,9 @@ static int check_memory(struct pctx *c, void *obj)
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
 		if (vals[i].has && vals[i].v < -1)
 			return sp_ppush_key(c, vals[i].key),
-			       sp_pfail(c, "must be -1 (unlimited) or a number of "
-					"bytes, got %lld", (long long)vals[i].v);
+			       sp_pfail(c, "must be -1 (unlimited) or a "
+					   "number of bytes, got %lld",
+					(long long)vals[i].v);
 	if (m->has_swappiness && m->swappiness > 100)
 		return sp_ppush_key(c, "swappiness"),
 		       sp_pfail(c, "must be between 0 and 100");
@@ -228,7 +229,8 @@ static int check_hugepage(struct pctx *c, void *obj)
 	if (!digits || !s[digits] || !strchr("KMGT", s[digits]) ||
 	    strcmp(s + digits + 1, "B"))
 		return sp_ppush_key(c, "pageSize"),
-		       sp_pfail(c, "must look like 2MB or 1GB (got \"%.20s\")", s);
+		       sp_pfail(c, "must look like 2MB or 1GB (got \"%.20s\")",
+				s);
 	return 0;
 }
 

@@ -109,10 +109,12 @@ static int check_seccomp(struct pctx *c, void *obj)
 		return -1;
 	if (!strcmp(s->default_action, "SCMP_ACT_NOTIFY"))
 		return sp_ppush_key(c, "defaultAction"),
-		       sp_pfail(c, "SCMP_ACT_NOTIFY cannot be the default action");
+		       sp_pfail(c, "SCMP_ACT_NOTIFY cannot be the default "
+				   "action");
 	if (uses_notify(s) && (!s->listener_path || !*s->listener_path))
 		return sp_ppush_key(c, "listenerPath"),
-		       sp_pfail(c, "required when an action is SCMP_ACT_NOTIFY");
+		       sp_pfail(c, "required when an action is "
+				   "SCMP_ACT_NOTIFY");
 	if (s->listener_metadata && !s->listener_path)
 		return sp_ppush_key(c, "listenerMetadata"),
 		       sp_pfail(c, "must not be set without listenerPath");

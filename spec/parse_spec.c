@@ -9,7 +9,8 @@
 static int check_root(struct pctx *c, void *obj)
 {
 	if (!*((struct spec_root *)obj)->path)
-		return sp_ppush_key(c, "path"), sp_pfail(c, "must not be empty");
+		return sp_ppush_key(c, "path"),
+		       sp_pfail(c, "must not be empty");
 	return 0;
 }
 
@@ -77,7 +78,8 @@ static int check_hook(struct pctx *c, void *obj)
 		return -1;
 	if (h->has_timeout && h->timeout <= 0)
 		return sp_ppush_key(c, "timeout"),
-		       sp_pfail(c, "must be greater than 0, got %d", h->timeout);
+		       sp_pfail(c, "must be greater than 0, got %d",
+				h->timeout);
 	return 0;
 }
 
@@ -96,8 +98,8 @@ static const struct fdesc hook_desc = {
 #undef HK
 
 #define HOOKS(k, m)                                                            \
-	FSUB(k, FK_ARR, struct spec_hooks, m, offsetof(struct spec_hooks, n##m), \
-	     0, &hook_desc)
+	FSUB(k, FK_ARR, struct spec_hooks, m,                                  \
+	     offsetof(struct spec_hooks, n##m), 0, &hook_desc)
 static const struct fdesc hooks_desc = {
 	.fields = (const struct field[]){
 		HOOKS("prestart", prestart),
@@ -181,7 +183,8 @@ static int check_idmap_mounts(struct pctx *c, const struct spec *s)
 		for (size_t j = 0; j < m->noptions; j++)
 			idmap |= !strcmp(m->options[j], "idmap") ||
 				 !strcmp(m->options[j], "ridmap");
-		if (idmap && !m->uid_mappings && !spec_namespace(s, SPEC_NS_USER))
+		if (idmap && !m->uid_mappings &&
+		    !spec_namespace(s, SPEC_NS_USER))
 			return sp_ppush_key(c, "mounts"), sp_ppush_index(c, i),
 			       sp_pfail(c, "idmap needs uidMappings and "
 					"gidMappings or a user namespace");
@@ -201,8 +204,8 @@ static int check_spec(struct pctx *c, void *obj)
 				"\"1.2.0\"", s->oci_version);
 	if (strncmp(s->oci_version, "1.", 2))
 		return sp_ppush_key(c, "ociVersion"),
-		       sp_pfail(c, "version %.40s is not supported (hutch reads "
-				"runtime-spec 1.x)", s->oci_version);
+		       sp_pfail(c, "version %.40s is not supported (hutch "
+				   "reads runtime-spec 1.x)", s->oci_version);
 	if (check_uts(c, s) < 0 || check_userns(c, s) < 0 ||
 	    check_timens(c, s) < 0 || check_idmap_mounts(c, s) < 0)
 		return -1;
@@ -216,7 +219,8 @@ const struct fdesc sp_spec_desc = {
 		FLD("ociVersion", FK_STR, SP, oci_version, NO_AUX, F_REQUIRED),
 		/* config.md: root "On all other platforms ... is REQUIRED" */
 		FSUB("root", FK_OBJ, SP, root, NO_AUX, F_REQUIRED, &root_desc),
-		FSUB("process", FK_OBJ, SP, process, NO_AUX, 0, &sp_process_desc),
+		FSUB("process", FK_OBJ, SP, process, NO_AUX, 0,
+		     &sp_process_desc),
 		FLD("hostname", FK_STR, SP, hostname, NO_AUX, 0),
 		FLD("domainname", FK_STR, SP, domainname, NO_AUX, 0),
 		FSUB("mounts", FK_ARR, SP, mounts, offsetof(SP, nmounts), 0,

@@ -8,7 +8,8 @@ char *spec_state_json(const struct spec_state *st, bool pretty)
 
 	sp_jw_init(&w, pretty ? "  " : NULL);
 	sp_jw_open(&w, NULL, '{');
-	sp_jw_str(&w, "ociVersion", st->oci_version ? st->oci_version : "1.2.0");
+	sp_jw_str(&w, "ociVersion",
+		  st->oci_version ? st->oci_version : "1.2.0");
 	sp_jw_str(&w, "id", st->id);
 	sp_jw_str(&w, "status", st->status);
 	/* REQUIRED when created or running; a stopped container has none */
