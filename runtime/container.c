@@ -121,6 +121,26 @@ int launch_security_init(struct globals *g, struct herr *e)
 	return 0;
 }
 
+/* runtime.md: a failing prestart/createRuntime/createContainer hook stops
+ * the container and "continues the lifecycle at step 12" (delete), where
+ * poststop hooks run; a failing poststop hook is only a warning */
+static void launch_poststop_on_failure(struct launch *l)
+{
+	_cleanup_free_ char *json = NULL;
+	struct herr e;
+
+	if (!l->spec || !l->spec->hooks.npoststop || l->pid <= 0 || !l->c)
+		return;
+	kill(l->pid, SIGKILL);
+	while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	l->pid = 0;
+	json = launch_state_json(l, "stopped");
+	if (hooks_run(l->spec->hooks.poststop, l->spec->hooks.npoststop,
+		      "poststop", json, &e) < 0)
+		log_warn("container `%s`: %s", l->c->id, e.msg);
+}
+
 int launch_create(struct globals *g, const struct create_opts *o,
 		  struct launch **out, struct herr *e)
 {
@@ -148,6 +168,7 @@ int launch_create(struct globals *g, const struct create_opts *o,
 	return 0;
 fail:
 	herr_wrap(e, "create container `%s`", o->id);
+	launch_poststop_on_failure(l);
 	launch_destroy(l);
 	launch_free(l);
 	return -1;
