@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "runtime/runtime.h"
 #include "runtime/sandbox.h"
 #include "vmm/vmm.h"
 
@@ -25,10 +26,7 @@ static struct {
 
 static const char *annotation(const struct spec *s, const char *key)
 {
-	for (size_t i = 0; i < s->nannotations; i++)
-		if (!strcmp(s->annotations[i].key, key))
-			return s->annotations[i].value;
-	return NULL;
+	return spec_annotation(s, key);
 }
 
 bool sandbox_requested(const struct spec *spec)
@@ -262,4 +260,19 @@ int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
 	if (WIFSIGNALED(r.wait_status))
 		return 128 + WTERMSIG(r.wait_status);
 	return WEXITSTATUS(r.wait_status);
+}
+
+/* runtime.h's call point in the child (wait_start_and_exec) */
+int sandbox_exec(struct launch *l, struct herr *e)
+{
+	int code;
+
+	/* `run` reads the sync socket until EOF (the exec's close-on-exec)
+	 * before it waits for us: close it as execve would */
+	close(l->sync_child);
+	l->sync_child = -1;
+	code = sandbox_run(l->spec, l->env, e);
+	if (code < 0)
+		return -1;
+	_exit(code);
 }
