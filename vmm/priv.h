@@ -119,6 +119,7 @@ void serial_free(struct serial *s);
 bool serial_access(struct serial *s, uint16_t port, void *data, bool write);
 /* the last lines the guest printed (for error messages) */
 void serial_tail(struct serial *s, char *buf, size_t len, unsigned lines);
+bool serial_find_line(struct serial *s, const char *what, char *buf, size_t len);
 
 /* channel.c: the frames of proto.h on the first virtio console */
 struct channel;

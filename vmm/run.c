@@ -76,8 +76,11 @@ static void stop_and_join(struct vm *vm)
 
 static int guest_died(struct machine *m, struct herr *e)
 {
-	char tail[2048];
+	char tail[2048], panic[256];
 
+	/* the panic line says why; the stack under it rarely does */
+	if (serial_find_line(m->vm.serial, "Kernel panic", panic, sizeof(panic)))
+		return herr_set(e, 0, "%s: %s", m->vm.err.msg, panic);
 	serial_tail(m->vm.serial, tail, sizeof(tail), 12);
 	if (*tail)
 		return herr_set(e, 0, "%s; the guest's last console lines:\n%s",

@@ -142,3 +142,31 @@ void serial_tail(struct serial *s, char *buf, size_t len, unsigned lines)
 	buf[o] = 0;
 	pthread_mutex_unlock(&s->lock);
 }
+
+/* the line of the guest's console that holds `what` (the last one), if the
+ * ring still has it */
+bool serial_find_line(struct serial *s, const char *what, char *buf, size_t len)
+{
+	size_t n = s->head < RING ? s->head : RING;
+	_cleanup_free_ char *flat = xmalloc(n + 1);
+	char *hit = NULL, *p, *end;
+	bool found = false;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < n; i++)
+		flat[i] = s->ring[(s->head - n + i) % RING];
+	pthread_mutex_unlock(&s->lock);
+	flat[n] = 0;
+	for (p = flat; (p = strstr(p, what)); p++)
+		hit = p;
+	if (hit && len) {
+		end = strchr(hit, '\n');
+		if (end)
+			*end = 0;
+		snprintf(buf, len, "%s", hit);
+		if ((end = strchr(buf, '\r')))
+			*end = 0;
+		found = true;
+	}
+	return found;
+}

@@ -78,7 +78,7 @@ teardown() {
 }
 
 @test "vmm: stdin reaches the guest process, EOF included" {
-	run sh -c "printf 'one\ntwo\n' | '$VMM_BOOT' -k '$GUEST_KERNEL' -i '$GUEST_INIT' -s '$TMP/root' -- /bin/wc -l"
+	run sh -c "printf 'one\ntwo\n' | '$VMM_BOOT' -k '$GUEST_KERNEL' -i '$GUEST_INIT' -s '$TMP/root' -- wc -l"
 	assert_status 0
 	[ "$(echo "$output" | tail -1 | tr -d ' ')" = 2 ]
 }
