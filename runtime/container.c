@@ -155,7 +155,7 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
 	/* before anything exists: no /dev/kvm must leave nothing behind */
-	if (l->sandbox && sandbox_prepare(l->spec, e) < 0)
+	if (l->sandbox && sandbox_prepare(l->spec, l->rootfs, e) < 0)
 		goto fail;
 	if (container_new(g->root, o->id, &l->c, e) < 0)
 		goto fail;

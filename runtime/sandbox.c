@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "runtime/runtime.h"
@@ -20,9 +21,10 @@
 /* opened by the parent, inherited by the child (copy-on-write) */
 static struct {
 	int kvm_fd;
+	int share_fd; /* the rootfs alone, without mounts below it (-1) */
 	void *kernel, *init;
 	size_t kernel_len, init_len;
-} host = {.kvm_fd = -1};
+} host = {.kvm_fd = -1, .share_fd = -1};
 
 static const char *annotation(const struct spec *s, const char *key)
 {
@@ -36,9 +38,27 @@ bool sandbox_requested(const struct spec *spec)
 	return v && !strcmp(v, "vm");
 }
 
-int sandbox_keep_fd(void)
+size_t sandbox_keep_fds(int *fds, size_t max)
 {
-	return host.kvm_fd;
+	size_t n = 0;
+
+	if (host.kvm_fd >= 0 && n < max)
+		fds[n++] = host.kvm_fd;
+	if (host.share_fd >= 0 && n < max)
+		fds[n++] = host.share_fd;
+	return n;
+}
+
+/* A detached clone of the rootfs directory, not recursive: the guest sees
+ * the rootfs's own directories (/dev, /proc: empty, ready to be mounted on
+ * in the guest) where the container has its mounts, which the 9p server
+ * refuses to cross.  Needs CAP_SYS_ADMIN (not rootless): without it the
+ * child shares its "/" and those mount points stay closed to the guest. */
+static int clone_rootfs(const char *rootfs)
+{
+	long fd = syscall(SYS_open_tree, AT_FDCWD, rootfs,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	return fd < 0 ? -1 : (int)fd;
 }
 
 static int map_file(const char *path, void **p, size_t *len, struct herr *e)
@@ -87,7 +107,8 @@ static char *find_guest_file(const struct spec *spec, const char *ann,
 	return xasprintf("/usr/local/lib/hutch/%s", name);
 }
 
-int sandbox_prepare(const struct spec *spec, struct herr *e)
+int sandbox_prepare(const struct spec *spec, const char *rootfs,
+		    struct herr *e)
 {
 	_cleanup_free_ char *kernel = NULL, *init = NULL;
 
@@ -95,6 +116,8 @@ int sandbox_prepare(const struct spec *spec, struct herr *e)
 	if (host.kvm_fd < 0)
 		return herr_sys(e, "sandbox: /dev/kvm (the VM sandbox needs KVM: "
 				   "hardware virtualization and the kvm module)");
+	if (rootfs)
+		host.share_fd = clone_rootfs(rootfs);
 	kernel = find_guest_file(spec, "org.hutch.vm.kernel", "HUTCH_VM_KERNEL",
 				 "vmlinux");
 	init = find_guest_file(spec, NULL, "HUTCH_VM_INIT", "init");
@@ -246,8 +269,9 @@ int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
 	if (host.kvm_fd < 0 || !host.kernel)
 		return herr_set(e, 0, "sandbox: not prepared (sandbox_prepare "
 				"was not called before the clone)");
-	/* after pivot_root, "/" is the container's rootfs */
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* else after pivot_root, "/" is the container's rootfs */
+	root = host.share_fd >= 0 ? fcntl(host.share_fd, F_DUPFD_CLOEXEC, 3)
+				  : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return herr_sys(e, "sandbox: open the container's root");
 	c.share_dirfd = root;

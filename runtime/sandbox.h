@@ -5,10 +5,11 @@
  *
  * How the create sequence calls it:
  *   1. parent, before the clone (host paths still reachable):
- *        sandbox_prepare(spec, e)   opens /dev/kvm (a clear error when it is
- *        missing), maps the guest kernel and the guest init.  What it opens
+ *        sandbox_prepare(spec, rootfs, e)   opens /dev/kvm (a clear error
+ *        when it is missing), clones the rootfs mount (what the guest will
+ *        see), maps the guest kernel and the guest init.  What it opens
  *        lives in a static the child inherits (clone without CLONE_VM).
- *   2. child, closing inherited fds: keep sandbox_keep_fd() open (-1: none).
+ *   2. child, closing inherited fds: keep the sandbox_keep_fds() open.
  *   3. child, where it would execve (after pivot_root, hooks, seccomp):
  *        sandbox_run(spec, env, e)  returns the exit status for the child to
  *        _exit() with (the guest process's code, 128+N for a signal), or a
@@ -38,8 +39,10 @@
 #include "util/util.h"
 
 bool sandbox_requested(const struct spec *spec);
-int sandbox_prepare(const struct spec *spec, struct herr *e);
-int sandbox_keep_fd(void);
+int sandbox_prepare(const struct spec *spec, const char *rootfs,
+		    struct herr *e);
+/* fds the child keeps through its fd cleanup; returns how many (<= max) */
+size_t sandbox_keep_fds(int *fds, size_t max);
 int sandbox_run(const struct spec *spec, char *const *env, struct herr *e);
 
 #endif
