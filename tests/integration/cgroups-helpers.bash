@@ -41,3 +41,14 @@ no_test_cgroups_left() {
 	left=$(test_cgroup_dirs)
 	[ -z "$left" ] || fail "cgroups left behind: $left"
 }
+
+# wait_long CMD...: retry for up to 20 s (an OOM kill on a loaded machine
+# reclaims for a while first)
+wait_long() {
+	local i
+	for i in $(seq 200); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}

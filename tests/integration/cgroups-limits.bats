@@ -5,7 +5,10 @@
 load helpers
 load cgroups-helpers
 
-setup() { setup_bundle; }
+setup() {
+	setup_bundle
+	update_config ".root.readonly = false"
+}
 teardown() { teardown_bundle; }
 
 @test "a 32 MiB memory limit kills a 64 MiB allocation and run reports the OOM kill" {
@@ -30,8 +33,7 @@ teardown() { teardown_bundle; }
 @test "a pids limit of 10 stops the 11th process" {
 	update_config '.linux.resources.pids = {"limit": 10}'
 	# ash gives up at the first fork the kernel refuses
-	set_args sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		sleep 100 & echo $i > /tmp/forked; done'
+	set_args sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do sleep 100 & echo $i > /tmp/forked; done'
 	run hutch run -b "$BUNDLE" "$ID"
 	assert_output_contains "can't fork"
 	# the shell itself and 9 sleeps make 10
@@ -90,8 +92,7 @@ teardown() { teardown_bundle; }
 
 @test "update raises the memory limit of a running container" {
 	update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
-	set_args sh -c 'while [ ! -e /tmp/go ]; do sleep 0.1; done
-		dd if=/dev/zero of=/dev/null bs=48M count=1 2>/dev/null && echo fits > /tmp/result; sleep 100'
+	set_args sh -c 'while [ ! -e /tmp/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=48M count=1 2>/dev/null && echo fits > /tmp/result; sleep 100'
 	hutch run -d -b "$BUNDLE" "$ID"
 	hutch update --memory 128m --memory-swap 128m "$ID"
 	[ "$(cg_read memory memory.limit_in_bytes memory.max)" = 134217728 ]
