@@ -8,12 +8,16 @@
 
 #include "spec/spec.h"
 
-/* CHECK, and stop the test when it fails (the rest would dereference it) */
+/* CHECK, and stop the test when it fails (the rest would dereference it);
+ * cond is evaluated once */
 #define REQUIRE(cond)                                                          \
 	do {                                                                   \
-		CHECK(cond);                                                   \
-		if (!(cond))                                                   \
+		if (!(cond)) {                                                 \
+			printf("#   %s:%d: REQUIRE(%s) failed\n", __FILE__,     \
+			       __LINE__, #cond);                               \
+			*unit_failed_ = 1;                                     \
 			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* 'x' -> "x"; the returned string is static storage reused by each call */
