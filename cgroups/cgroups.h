@@ -57,6 +57,9 @@ int cgroup_create(const struct spec *s, const char *id, struct cgroup **out,
 int cgroup_clone_fd(const struct cgroup *cg);
 /* Move pid (a whole process) into the cgroup on every hierarchy. */
 int cgroup_enter(struct cgroup *cg, pid_t pid, struct herr *e);
+/* exec --cgroup [CONTROLLER:]PATH: an existing sub-cgroup (enter_sub.c) */
+int cgroup_enter_sub(struct cgroup *cg, const char *sub, pid_t pid,
+		     struct herr *e);
 const char *cgroup_path(const struct cgroup *cg);
 /* The serialised form for state.json (one line of text, owned by cg):
  * the path and what hutch created on each hierarchy. */

@@ -8,6 +8,12 @@
  *  - string maps (annotations, sysctl, unified) are `struct spec_kv *; n`,
  *    in file order.
  * The whole tree is owned by `struct spec` and freed by spec_free().
+ *
+ * What the parser guarantees (spec/parse_*.c say which spec rule each
+ * check implements): unknown fields are ignored, `null` counts as absent,
+ * integers are exact and in range, strings hold no NUL, required fields are
+ * there, names (namespaces, capabilities, rlimits, seccomp, ...) are known,
+ * paths the spec wants absolute are absolute.
  */
 #ifndef HUTCH_SPEC_H
 #define HUTCH_SPEC_H
@@ -100,7 +106,8 @@ struct spec_root {
 };
 
 struct spec_mount {
-	char *destination;
+	char *destination; /* always absolute: the parser makes a relative one
+			    * relative to "/" (config.md, Linux) */
 	char *type;
 	char *source;
 	char **options;
@@ -167,7 +174,8 @@ struct spec_memory {
 	bool has_limit, has_reservation, has_swap, has_kernel, has_kernel_tcp,
 		has_swappiness, has_disable_oom_killer, has_use_hierarchy,
 		has_check_before_update;
-	int64_t limit, reservation, swap, kernel, kernel_tcp; /* -1 = unlimited */
+	/* -1 = unlimited */
+	int64_t limit, reservation, swap, kernel, kernel_tcp;
 	uint64_t swappiness;
 	bool disable_oom_killer, use_hierarchy, check_before_update;
 };

@@ -417,6 +417,10 @@ TEST(resources_rules)
 		    "2000}}", 0,
 		 "linux.resources.cpu.burst: 2000 is larger than the quota "
 		 "1000"},
+		{0, LNX ", 'resources': {'cpu': {'shares': 1}}", 0,
+		 "linux.resources.cpu.shares: must be between 2 and 262144, "
+		 "got 1"},
+		{0, LNX ", 'resources': {'cpu': {'shares': 0}}", 0, ""},
 		{0, LNX ", 'resources': {'cpu': {'idle': 2}}", 0,
 		 "linux.resources.cpu.idle: must be 0 or 1"},
 		{0, LNX ", 'resources': {'cpu': {'cpus': 'all'}}", 0,
