@@ -301,6 +301,26 @@ int wait_container(pid_t pid, int master, int *status, struct herr *e);
 /* exit status of `run`: the code, or 128+N for a signal */
 int wait_exit_code(int status);
 
+/* ---- cgroup_cmd.c: what pause, resume, update, ps and events share ------ */
+struct cgroup;
+int container_cgroup(struct container *c, struct cgroup **out,
+		     struct herr *e);
+/* run/delete: log a warning when the OOM killer hit the container */
+void container_report_oom(struct container *c);
+/* load a container with processes (not stopped, not being created) and
+ * open its cgroup; on error *c and *cg are NULL */
+int container_load_live(struct globals *g, const char *id,
+			struct container **c, struct cgroup **cg,
+			struct herr *e);
+/* pause: running|created -> frozen; resume: paused -> thawed */
+int container_set_frozen(struct globals *g, const char *id, bool frozen,
+			 struct herr *e);
+/* COMMAND [--help] ID: 0, 1 = bad usage, 2 = help printed */
+int parse_id_only(const char *cmd, int argc, char **argv, const char **id);
+/* runc's flag syntax: sizes "512m", "1g", "-1"; durations "5s", "100ms" */
+int parse_size(const char *s, int64_t *out);
+int parse_duration_ns(const char *s, uint64_t *out);
+
 /* log.c: --log/--log-format.  Errors go to the log (JSON lines
  * {"level":"error","msg":"...","time":"..."} with --log-format json) and to
  * stderr. */
