@@ -193,10 +193,14 @@ static int check_unique(struct netconf *all, size_t n, struct herr *e)
 				 (all[i].has6 && all[j].has6 &&
 				  ipnet_overlaps(&all[i].net6, &all[j].net6)))
 				what = "a subnet overlapping another network";
+			/* blame the file's network, not the built-in */
+			const struct netconf *x = &all[i], *y = &all[j];
+			if (!strcmp(x->source, "built-in"))
+				x = &all[j], y = &all[i];
 			if (what)
 				return herr_set(e, 0, "%s: network `%s` has %s "
-						"(`%s`)", all[i].source,
-						all[i].name, what, all[j].name);
+						"(`%s`)", x->source, x->name,
+						what, y->name);
 		}
 	return 0;
 }
