@@ -20,7 +20,7 @@ GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-            -Wshadow -Wformat=2 -fno-strict-aliasing -D_GNU_SOURCE -I. \
+            -Wshadow -Wformat=2 -fno-strict-aliasing -D_GNU_SOURCE -Ulinux -I. \
             -DHUTCH_VERSION='"$(VERSION)"' -DHUTCH_GIT_REV='"$(GIT_REV)"'
 ifneq ($(SANITIZE),)
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer

@@ -8,6 +8,12 @@
  *  - string maps (annotations, sysctl, unified) are `struct spec_kv *; n`,
  *    in file order.
  * The whole tree is owned by `struct spec` and freed by spec_free().
+ *
+ * What the parser guarantees (spec/parse_*.c say which spec rule each
+ * check implements): unknown fields are ignored, `null` counts as absent,
+ * integers are exact and in range, strings hold no NUL, required fields are
+ * there, names (namespaces, capabilities, rlimits, seccomp, ...) are known,
+ * paths the spec wants absolute are absolute.
  */
 #ifndef HUTCH_SPEC_H
 #define HUTCH_SPEC_H
@@ -100,7 +106,8 @@ struct spec_root {
 };
 
 struct spec_mount {
-	char *destination;
+	char *destination; /* always absolute: the parser makes a relative one
+			    * relative to "/" (config.md, Linux) */
 	char *type;
 	char *source;
 	char **options;
@@ -149,6 +156,7 @@ struct spec_device {
 	char *path;
 	char type;        /* 'c', 'b', 'u', 'p' */
 	int64_t major, minor;
+	bool has_major, has_minor; /* both required unless type is 'p' */
 	bool has_file_mode, has_uid, has_gid;
 	uint32_t file_mode; /* permission bits only */
 	uint32_t uid, gid;
@@ -327,6 +335,7 @@ struct spec {
 	struct spec_hooks hooks;
 	struct spec_kv *annotations;
 	size_t nannotations;
+	/* gnu11 predefines `linux` as 1: the Makefile passes -Ulinux */
 	struct spec_linux *linux; /* NULL if absent */
 };
 
@@ -373,7 +382,14 @@ struct spec_state {
 	const char *bundle;
 	const struct spec_kv *annotations;
 	size_t nannotations;
+	/* extras runc prints too ("The state MAY include additional
+	 * properties"); NULL = omit */
+	const char *rootfs;
+	const char *created; /* RFC 3339 */
+	const char *owner;
 };
+/* pretty: 2-space indent like `runc state`; compact: one line.  Both end
+ * with a newline. */
 char *spec_state_json(const struct spec_state *st, bool pretty);
 
 #endif

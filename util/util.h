@@ -10,6 +10,7 @@
 #define HUTCH_UTIL_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>

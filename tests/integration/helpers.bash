@@ -32,6 +32,8 @@ cached_rootfs() {
 
 setup_bundle() {
 	TMP=$(mktemp -d /tmp/hutch-test.XXXXXX)
+	# a container's root in a user namespace must be able to reach the rootfs
+	chmod 755 "$TMP"
 	ROOT=$TMP/state
 	BUNDLE=$TMP/bundle
 	ID=t$(basename "$TMP" | cut -d. -f2 | tr 'A-Z' 'a-z')
@@ -40,7 +42,9 @@ setup_bundle() {
 	mkdir -p "$BUNDLE"
 	cp -a "$(cached_rootfs)" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$HUTCH_BIN" spec)
+	# `hutch spec`'s root is read-only like runc's; tests write into it
 	update_config ".process.terminal = false
+		| .root.readonly = false
 		| .linux.cgroupsPath = \"$CGROUP_PATH\"
 		| .process.args = [\"true\"]"
 	mountinfo_before=$(mounts_of_tmp)
@@ -63,12 +67,18 @@ mounts_of_tmp() {
 	grep -F "$TMP" /proc/self/mountinfo || true
 }
 
+# use_cgroup SUFFIX: a sibling cgroupsPath for a second container of a test
+use_cgroup() {
+	update_config ".linux.cgroupsPath = \"$CGROUP_PATH-$1\""
+}
+
 # every cgroup dir this test may have made, on every hierarchy
 test_cgroup_dirs() {
-	local h
+	local h d
 	for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-		[ -d "$h$CGROUP_TEST_PARENT/$CGROUP_NAME" ] &&
-			echo "$h$CGROUP_TEST_PARENT/$CGROUP_NAME"
+		for d in "$h$CGROUP_TEST_PARENT/$CGROUP_NAME" "$h$CGROUP_TEST_PARENT/$CGROUP_NAME"-*; do
+			[ -d "$d" ] && echo "$d"
+		done
 	done
 	return 0
 }

@@ -1,0 +1,162 @@
+/* Checks used by more than one table: paths, CPU lists, versions, names. */
+#include <ctype.h>
+#include <string.h>
+
+#include "spec/internal.h"
+
+bool path_is_absolute(const char *p)
+{
+	return p && p[0] == '/';
+}
+
+int check_abs_path(struct pctx *c, const char *key, const char *p)
+{
+	size_t old;
+
+	if (!p || path_is_absolute(p))
+		return 0;
+	old = key ? ppush_key(c, key) : c->len;
+	pfail(c, "must be an absolute path (got \"%.200s\")", p);
+	ppop(c, old);
+	return -1;
+}
+
+/* "0-3,7": config-linux.md cpus/mems and config.md execCPUAffinity */
+static bool cpu_list_ok(const char *s)
+{
+	while (*s) {
+		unsigned long a, b;
+		char *end;
+
+		if (!isdigit((unsigned char)*s))
+			return false;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return false;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (b < a || a > 1u << 20 || b > 1u << 20)
+			return false;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return false;
+		s = end;
+	}
+	return true;
+}
+
+int check_cpu_list(struct pctx *c, const char *key, const char *list)
+{
+	size_t old;
+
+	if (!list || !*list || cpu_list_ok(list))
+		return 0;
+	old = ppush_key(c, key);
+	pfail(c, "must be a list like \"0-3,7\" (got \"%.100s\")", list);
+	ppop(c, old);
+	return -1;
+}
+
+/* a SemVer 2.0.0 identifier list ("rc.1"); numeric identifiers of a
+ * pre-release must not have leading zeros, those of build metadata may */
+static const char *semver_ids(const char *s, bool zeros_ok)
+{
+	for (;;) {
+		const char *start = s;
+		bool digits = true;
+
+		for (; isalnum((unsigned char)*s) || *s == '-'; s++)
+			if (!isdigit((unsigned char)*s))
+				digits = false;
+		if (s == start)
+			return NULL;
+		if (!zeros_ok && digits && s - start > 1 && *start == '0')
+			return NULL;
+		if (*s != '.')
+			return s;
+		s++;
+	}
+}
+
+/* MAJOR.MINOR.PATCH[-pre][+build] with exactly three core numbers */
+bool semver_ok(const char *v)
+{
+	const char *s = v;
+
+	for (int i = 0; i < 3; i++) {
+		const char *start = s;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (s == start || (s - start > 1 && *start == '0'))
+			return false;
+		if (i < 2 && *s++ != '.')
+			return false;
+	}
+	if (*s == '-' && !(s = semver_ids(s + 1, false)))
+		return false;
+	if (*s == '+' && !(s = semver_ids(s + 1, true)))
+		return false;
+	return *s == '\0';
+}
+
+/* a network interface name (IFNAMSIZ 16 with the NUL; no '/', ':' or
+ * spaces, not "." or "..": dev_valid_name() in the kernel) */
+bool ifname_ok(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (!len || len > 15 || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (; *n; n++)
+		if (*n == '/' || *n == ':' || isspace((unsigned char)*n))
+			return false;
+	return true;
+}
+
+/* a name used as one path component below a directory we own (cgroup
+ * files, resctrl groups): anything else could walk out of it */
+bool component_ok(const char *n)
+{
+	return *n && !strchr(n, '/') && strcmp(n, ".") && strcmp(n, "..");
+}
+
+/* cgroupsPath: no ".." component, so that it stays below the cgroup mount
+ * points we resolve it against */
+bool no_dotdot(const char *p)
+{
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '/' || !s[2]))
+			return false;
+	return true;
+}
+
+int fail_not_in(struct pctx *c, const char *key, const char *what,
+		const char *got)
+{
+	size_t old = key ? ppush_key(c, key) : c->len;
+
+	pfail(c, "unknown %s \"%.100s\"", what, got);
+	ppop(c, old);
+	return -1;
+}
+
+/* every entry of a list of names must be in `known` */
+int check_names(struct pctx *c, const char *key, char **v, size_t n,
+		const char *const *known, const char *what)
+{
+	size_t old = ppush_key(c, key);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!str_in(known, v[i])) {
+			ppush_index(c, i);
+			pfail(c, "unknown %s \"%.100s\"", what, v[i]);
+			ppop(c, old);
+			return -1;
+		}
+	}
+	ppop(c, old);
+	return 0;
+}
