@@ -111,9 +111,12 @@ static int create(struct nl *rt, const struct netconf *c, const char *owner,
 	if (check_overlaps(rt, c, e) < 0)
 		return -1;
 	net_mac(c->bridge, c->has4 ? c->gw4 : c->gw6, mac);
-	if (bridge_link_add(rt, c->bridge, c->mtu, mac, owner, e) < 0)
+	if (bridge_link_add(rt, c->bridge, c->mtu, mac, e) < 0)
 		return herr_wrap(e, "create bridge");
-	if (link_get(rt, c->bridge, li, e) < 0 || add_gateways(rt, c, li->index, e) < 0) {
+	/* the kernel ignores IFLA_IFALIAS when it creates a link */
+	if (link_get(rt, c->bridge, li, e) < 0 ||
+	    link_set_alias(rt, li->index, owner, e) < 0 ||
+	    add_gateways(rt, c, li->index, e) < 0) {
 		struct herr ignore;
 		link_del(rt, c->bridge, &ignore);
 		return herr_wrap(e, "bridge `%s`", c->bridge);

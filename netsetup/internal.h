@@ -122,7 +122,7 @@ int link_set_up(struct nl *n, int index, const char *name, struct herr *e);
 int link_set_alias(struct nl *n, int index, const char *alias,
 		   struct herr *e);
 int bridge_link_add(struct nl *n, const char *name, unsigned mtu,
-		    const uint8_t mac[6], const char *alias, struct herr *e);
+		    const uint8_t mac[6], struct herr *e);
 struct veth_spec {
 	const char *host, *peer; /* names */
 	int peer_netns;          /* fd */

@@ -142,7 +142,7 @@ int link_set_alias(struct nl *n, int index, const char *alias,
 }
 
 int bridge_link_add(struct nl *n, const char *name, unsigned mtu,
-		    const uint8_t mac[6], const char *alias, struct herr *e)
+		    const uint8_t mac[6], struct herr *e)
 {
 	struct nlattr *info;
 	struct nlreq q;
@@ -162,7 +162,6 @@ int bridge_link_add(struct nl *n, const char *name, unsigned mtu,
 	 * its own: every container start would change the gateway's MAC
 	 * under the other containers' ARP caches */
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
-	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);

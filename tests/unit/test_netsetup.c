@@ -104,6 +104,21 @@ TEST(config_file)
 	      c.net4.addr[1] == 81);
 }
 
+TEST(contrib_example_parses)
+{
+	struct netconf c;
+	struct herr e = {0};
+
+	CHECK(netconf_find("contrib/networks", "/nonexistent", "backend", &c,
+			   &e) == 0);
+	if (e.msg[0])
+		printf("# %s\n", e.msg);
+	CHECK_STR(c.bridge, "hutch-be");
+	CHECK(c.gw4 == 254 && c.mtu == 1400 && !c.masquerade && !c.has6);
+	CHECK(netconf_find("contrib/networks", "/nonexistent", "v6", &c, &e) == 0);
+	CHECK(c.has6 && !c.has4);
+}
+
 TEST(config_errors_name_the_line)
 {
 	struct netconf c;

@@ -192,7 +192,7 @@ TEST(published_port_reaches_httpd)
 	CHECK(netsetup_destroy(f.root, "web", &e) == 0);
 	CHECK(netsetup_destroy(f.root, "client", &e) == 0);
 	CHECK(leftovers(&f) == 0);
-	CHECK(sh(NULL, 0, "timeout 2 busybox wget -q -O - http://127.0.0.1:8080/")
+	CHECK(sh(NULL, 0, "timeout 2 busybox wget -q -O - http://127.0.0.1:8080/ 2>/dev/null")
 	      != 0);
 	cont_stop(&ca);
 	cont_stop(&cb);
