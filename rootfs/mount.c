@@ -173,9 +173,18 @@ static int userns_fallback(const struct rootfs_opts *o, int rootfd,
 			   struct herr *e)
 {
 	const char *src = !strcmp(type, "sysfs") ? "/sys" : "/dev/mqueue";
+	struct mnt_opts top = {.set = mo->set & MS_PER_MOUNT};
+	struct mount_attr rec;
 	struct bind_req b = {.src_fd = -1, .src = src, .recursive = true,
 			     .set = mo->set, .clr = mo->clr, .userns_fd = -1};
 
+	/* the host's submounts (/sys/fs/cgroup/...) come along: they get
+	 * the flags asked for the mount (ro...) too, not just the top */
+	mnt_opts_attr(&top, &rec);
+	rec.attr_clr = 0;
+	rec.attr_set &= ~MOUNT_ATTR__ATIME;
+	if (rec.attr_set && have_mount_api())
+		b.rec = &rec;
 	herr_clear(e);
 	return attach_bind(rootfd, dest, tgt, &b, what, e);
 }

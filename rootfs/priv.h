@@ -47,6 +47,8 @@ int mnt_opts_parse(char *const *opts, size_t n, struct mnt_opts *m,
 void mnt_opts_free(struct mnt_opts *m);
 /* the non-recursive MS_* set/clr as a mount_setattr request */
 void mnt_opts_attr(const struct mnt_opts *m, struct mount_attr *a);
+/* MS_* per-mount flags (atime included) as MOUNT_ATTR_* */
+uint64_t ms_to_attr(unsigned long ms);
 #define MS_ATIME_MASK (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
 /* flags that only a remount can change on an existing bind mount */
 #define MS_PER_MOUNT                                                           \
@@ -75,6 +77,11 @@ int attach_bind(int rootfd, const char *dest, int tgt_fd,
 int attach_fs(int rootfd, const char *dest, int tgt_fd, const char *type,
 	      const char *src, unsigned long flags, const char *data,
 	      const char *what, struct herr *e);
+/* fsmount.c: a new filesystem with the new mount API (attach_fs uses it
+ * where the kernel has it) */
+int fs_mount_new(const char *type, const char *src, unsigned long flags,
+		 const char *data, int tgt_fd, const char *what,
+		 struct herr *e);
 /* an empty read-only tmpfs (masking a directory) */
 int attach_empty_ro(int rootfd, const char *dest, int tgt_fd,
 		    const char *what, struct herr *e);
@@ -108,6 +115,9 @@ int mount_cgroup(const struct rootfs_opts *o, int rootfd,
 		 int tgt_fd, const char *what, struct herr *e);
 int dev_setup(const struct rootfs_opts *o, int rootfd, struct herr *e);
 int prepare_root(const struct rootfs_opts *o, struct herr *e);
+/* linux.rootfsPropagation as MS_* (0 when absent) */
+int rootfs_propagation(const struct spec *s, unsigned long *flags,
+		       struct herr *e);
 int mask_paths(const struct spec *s, int rootfd, struct herr *e);
 int readonly_paths(const struct spec *s, int rootfd, struct herr *e);
 

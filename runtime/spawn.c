@@ -153,6 +153,7 @@ static void fill_state(struct launch *l)
 	st->bundle = xstrdup(l->bundle);
 	st->rootfs = xstrdup(l->rootfs);
 	st->created = xstrdup(when);
+	free(st->cgroup);
 	st->cgroup = xstrdup(cgroup_saved(l->cg));
 	st->sandbox = l->sandbox;
 	st->owner = getuid();
@@ -334,6 +335,7 @@ int launch_created(struct launch *l, struct herr *e)
 					 0600, e) < 0)
 			return herr_wrap(e, "keep the config");
 	}
+	l->c->st.creating = false;
 	if (container_save(l->c, e) < 0)
 		return -1;
 	if (l->o->pid_file) {

@@ -100,8 +100,14 @@ TEST(errno_ret_and_default_errno_ret)
 		{.names = (char *[]){"exit", "exit_group", "open", "openat",
 				     "write", "read", "close", "fstat",
 				     "newfstatat", "lseek", "brk",
-				     "mmap", "munmap"},
-		 .nnames = 13, .action = "SCMP_ACT_ALLOW"},
+				     "mmap", "munmap",
+				     /* what ASan's runtime needs */
+				     "mprotect", "madvise", "rt_sigprocmask",
+				     "rt_sigaction", "sigaltstack", "getpid",
+				     "gettid", "tgkill", "futex", "prctl",
+				     "sched_yield", "readlink", "getrlimit",
+				     "prlimit64"},
+		 .nnames = 27, .action = "SCMP_ACT_ALLOW"},
 	};
 	struct spec_seccomp sc = {.default_action = "SCMP_ACT_ERRNO",
 				  .has_default_errno_ret = true,
