@@ -146,7 +146,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 {
 	struct launch *l = launch_alloc(g, o);
 
-	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0)
+	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0 ||
+	    launch_net_prepare(l, e) < 0)
 		goto fail;
 	launch_build_env(l);
 	{
