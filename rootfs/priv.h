@@ -115,6 +115,9 @@ int mount_cgroup(const struct rootfs_opts *o, int rootfd,
 		 int tgt_fd, const char *what, struct herr *e);
 int dev_setup(const struct rootfs_opts *o, int rootfd, struct herr *e);
 int prepare_root(const struct rootfs_opts *o, struct herr *e);
+/* linux.rootfsPropagation as MS_* (0 when absent) */
+int rootfs_propagation(const struct spec *s, unsigned long *flags,
+		       struct herr *e);
 int mask_paths(const struct spec *s, int rootfd, struct herr *e);
 int readonly_paths(const struct spec *s, int rootfd, struct herr *e);
 

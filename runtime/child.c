@@ -187,7 +187,8 @@ void child_main(struct launch *l)
 		herr_sys(&e, "unshare (flags %#lx)", l->late_unshare_flags);
 		child_fail(l, &e);
 	}
-	if (child_two_step(l, &e) < 0 || become_root_in_userns(l, &e) < 0)
+	if (child_two_step(l, &e) < 0 || become_root_in_userns(l, &e) < 0 ||
+	    launch_net_child(l, &e) < 0)
 		child_fail(l, &e);
 	if (setsid() < 0 && errno != EPERM) {
 		herr_sys(&e, "setsid");

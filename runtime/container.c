@@ -146,7 +146,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 {
 	struct launch *l = launch_alloc(g, o);
 
-	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0)
+	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0 ||
+	    launch_net_prepare(l, e) < 0)
 		goto fail;
 	launch_build_env(l);
 	{
@@ -224,6 +225,10 @@ void launch_free(struct launch *l)
 	if (l->sec)
 		security_free(l->sec);
 	container_free(l->c);
+	/* env entries past process.env are ours (LISTEN_FDS, LISTEN_PID) */
+	for (size_t i = l->spec && l->spec->process ? l->spec->process->nenv : 0;
+	     l->env && i < l->nenv; i++)
+		free(l->env[i]);
 	spec_free(l->spec);
 	free(l->bundle);
 	free(l->rootfs);

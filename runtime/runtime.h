@@ -202,8 +202,12 @@ int child_two_step(struct launch *l, struct herr *e);
 int launch_on_userns(struct launch *l, struct herr *e);
 int launch_on_pid(struct launch *l, const void *data, size_t len,
 		  struct herr *e);
-/* network.c: netsetup glue (after clone, before GO; and its undo) */
+/* network.c: netsetup glue: checks and /etc mounts before anything exists,
+ * set-up after clone (before GO), loopback by the child when the parent
+ * cannot enter its namespace, and the undo */
+int launch_net_prepare(struct launch *l, struct herr *e);
 int launch_net_setup(struct launch *l, struct herr *e);
+int launch_net_child(struct launch *l, struct herr *e);
 void launch_net_destroy(struct launch *l);
 /* undo everything of a failed or finished launch (kill, cgroups, state) */
 void launch_destroy(struct launch *l);
