@@ -31,7 +31,8 @@ int lease_dir_open(const char *root, bool create, int *netfd, int *leasefd,
 	_cleanup_free_ char *dir = xasprintf("%s/.net", root);
 	_cleanup_close_ int nfd = -1;
 
-	if (create && mkdir_p_at(AT_FDCWD, dir, 0700, e) < 0)
+	/* 0711: see netsetup_files_dir(); leases/ stays 0700 */
+	if (create && mkdir_p_at(AT_FDCWD, dir, 0711, e) < 0)
 		return -1;
 	nfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (nfd < 0) {
@@ -40,7 +41,7 @@ int lease_dir_open(const char *root, bool create, int *netfd, int *leasefd,
 		return herr_sys(e, "open `%s`", dir);
 	}
 	if (create && ((mkdirat(nfd, "leases", 0700) < 0 && errno != EEXIST) ||
-		       (mkdirat(nfd, "files", 0755) < 0 && errno != EEXIST)))
+		       (mkdirat(nfd, "files", 0711) < 0 && errno != EEXIST)))
 		return herr_sys(e, "create `%s/leases`", dir);
 	*leasefd = openat(nfd, "leases", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*leasefd < 0) {
