@@ -224,6 +224,10 @@ void launch_free(struct launch *l)
 	if (l->sec)
 		security_free(l->sec);
 	container_free(l->c);
+	/* env entries past process.env are ours (LISTEN_FDS, LISTEN_PID) */
+	for (size_t i = l->spec && l->spec->process ? l->spec->process->nenv : 0;
+	     l->env && i < l->nenv; i++)
+		free(l->env[i]);
 	spec_free(l->spec);
 	free(l->bundle);
 	free(l->rootfs);

@@ -88,6 +88,11 @@ static int check_errno_ret(void *arg)
 	EXPECT(mkdir("/tmp/hutch-unit-never", 0700) < 0 && errno == 42);
 	/* defaultErrnoRet for everything not listed */
 	EXPECT(syscall(SYS_getppid) < 0 && errno == 77);
+	/* but ENOSYS above every syscall the profile names (libc falls back
+	 * only on ENOSYS), as runc does */
+	EXPECT(syscall(1000) < 0 && errno == ENOSYS);
+	EXPECT(syscall(SYS_prlimit64 + 1) < 0 && errno == ENOSYS);
+	EXPECT(syscall(SYS_prlimit64 - 1) < 0 && errno == 77);
 	return 0;
 }
 
