@@ -156,6 +156,27 @@ full_id() {
 	[ -z "$output" ]
 }
 
+@test "podman: create, init (hutch create), start -a (hutch start)" {
+	run podman create --name "$ID" --cgroup-parent "$CGROUP_PATH" "$IMG" \
+		sh -c 'echo started; exit 4'
+	assert_status 0
+	id=$(full_id "$ID")
+	run podman init "$ID"
+	assert_status 0
+	[ "$(podman inspect -f '{{.State.Status}}' "$ID")" = initialized ]
+	[ "$(hutch_state_of "$id" .status)" = created ]
+	run podman start -a "$ID"
+	assert_status 4
+	assert_output_contains started
+}
+
+@test "podman: --preserve-fds hands podman's fd 3 to the container" {
+	echo from-fd-3 > "$TMP/f"
+	run prun --rm --preserve-fds 1 "$IMG" sh -c 'cat <&3' 3<"$TMP/f"
+	assert_status 0
+	assert_equal "$output" from-fd-3
+}
+
 @test "podman: exec --user --workdir --env, and exec -it in a pty" {
 	prun -d --name "$ID" "$IMG" sh -c "$TERMABLE"
 	run podman exec --user 1:1 --workdir /tmp --env FOO=bar "$ID" \
