@@ -9,6 +9,17 @@
 #include "cgroups/cgroups.h"
 #include "runtime/runtime.h"
 
+static void debug_note(const char *msg)
+{
+	log_debug("%s", msg);
+}
+
+/* the cgroups library's notes (ignored fields) go to --debug's log */
+__attribute__((constructor)) static void route_cgroup_debug(void)
+{
+	cgroup_set_debug(debug_note);
+}
+
 int container_cgroup(struct container *c, struct cgroup **out,
 		     struct herr *e)
 {

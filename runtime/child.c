@@ -91,6 +91,7 @@ static int mount_and_pivot(struct launch *l, const char *state_json,
 		.no_pivot = l->o->no_pivot,
 		.userns = l->userns,
 		.console_fd = -1,
+		.idmap_fds = l->idmap_fds,
 	};
 
 	if (rootfs_mount(&ro, e) < 0)

@@ -185,6 +185,7 @@ struct launch {
 	int init_root_fd;        /* exec: /proc/<init>/root */
 	int join_flags;          /* exec: namespaces to join by pidfd */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
+	int *idmap_fds;          /* rootfs_idmap_prepare(): child's copies */
 };
 
 /* The create sequence (DESIGN.md section 2).  On success the container is

@@ -104,3 +104,30 @@ mnt_line() {
 	[ "$status" -ne 0 ]
 	assert_output_contains "destination is inside /proc"
 }
+
+@test "idmap: a user-namespace container sees the host's root-owned files as its root's" {
+	unshare -U true 2>/dev/null || skip "user namespaces unavailable here"
+	mkdir "$TMP/data"
+	echo data > "$TMP/data/file"
+	# the rootfs is the host root's: unmapped, so the container's root
+	# cannot create mount points in it
+	mkdir -p "$BUNDLE/rootfs/mnt/idm" "$BUNDLE/rootfs/mnt/plain"
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts += [{"destination": "/mnt/idm", "type": "bind",
+			"source": "'"$TMP"'/data", "options": ["bind", "idmap"]},
+			{"destination": "/mnt/plain", "type": "bind",
+			"source": "'"$TMP"'/data", "options": ["bind"]}]'
+	set_args sh -c 'stat -c "%u %g" /mnt/idm/file /mnt/plain/file; echo more >> /mnt/idm/file && echo WROTE; grep " /mnt/idm " /proc/self/mountinfo'
+	run hutch run -b "$BUNDLE" "$ID"
+	assert_status 0
+	# through the idmapped mount host uid 0 is the container's root, and
+	# root can write; through the plain bind it is unmapped (65534)
+	[ "${lines[0]}" = "0 0" ]
+	[ "${lines[1]}" = "65534 65534" ]
+	assert_output_contains WROTE
+	assert_output_contains idmapped
+	[ "$(stat -c %u "$TMP/data/file")" = 0 ]
+	[ "$(tail -1 "$TMP/data/file")" = more ]
+}
