@@ -80,25 +80,49 @@ static char *hosts(const char *name, const struct net_result *res)
 	return strbuf_steal(&b);
 }
 
-int files_write(int netfd, const char *id, const char *hostname,
-		const struct netconf *c, const struct net_result *res,
-		struct herr *e)
+const char *const netsetup_file_names[NETSETUP_NFILES] = {
+	"hosts", "hostname", "resolv.conf"};
+
+static int files_dir(int netfd, const char *id, struct herr *e)
 {
 	_cleanup_free_ char *dir = xasprintf("files/%s", id);
-	_cleanup_free_ char *name = xasprintf("%.63s", hostname ? hostname : id);
-	_cleanup_free_ char *h = hosts(name, res);
-	_cleanup_free_ char *hn = xasprintf("%s\n", name);
-	_cleanup_free_ char *rc = resolv_conf(c);
-	_cleanup_close_ int dfd = -1;
+	int dfd;
 
+	/* 0755 in 0711 dirs: the root of a container's user namespace must
+	 * reach them to bind-mount them */
 	if (mkdirat(netfd, dir, 0755) < 0 && errno != EEXIST)
 		return herr_sys(e, "create `.net/%s`", dir);
 	dfd = openat(netfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return herr_sys(e, "open `.net/%s`", dir);
-	if (write_file_atomic_at(dfd, "hosts", h, strlen(h), 0644, e) < 0 ||
-	    write_file_atomic_at(dfd, "hostname", hn, strlen(hn), 0644, e) < 0 ||
-	    write_file_atomic_at(dfd, "resolv.conf", rc, strlen(rc), 0644, e) < 0)
+	return dfd;
+}
+
+/* in place: the files are fresh, nobody reads them before create ends */
+static int write_in_place(int dfd, const char *name, const char *text,
+			  struct herr *e)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC |
+						   O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+		return herr_sys(e, "write `%s`", name);
+	return 0;
+}
+
+int files_write(int netfd, const char *id, const char *hostname,
+		const struct netconf *c, const struct net_result *res,
+		struct herr *e)
+{
+	_cleanup_free_ char *name = xasprintf("%.63s", hostname ? hostname : id);
+	_cleanup_free_ char *h = hosts(name, res);
+	_cleanup_free_ char *hn = xasprintf("%s\n", name);
+	_cleanup_free_ char *rc = resolv_conf(c);
+	_cleanup_close_ int dfd = files_dir(netfd, id, e);
+
+	if (dfd < 0 || write_in_place(dfd, "hosts", h, e) < 0 ||
+	    write_in_place(dfd, "hostname", hn, e) < 0 ||
+	    write_in_place(dfd, "resolv.conf", rc, e) < 0)
 		return herr_wrap(e, "container files");
 	return 0;
 }

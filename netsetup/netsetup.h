@@ -24,8 +24,7 @@
  *                                          before the child is released
  *   in the child    bind-mount the files of netsetup_files_dir() onto
  *                   /etc/{hosts,hostname,resolv.conf}, unless config.json
- *                   mounts something there (files exist only for attached
- *                   networks)
+ *                   mounts something there (attached networks only)
  *   on delete       netsetup_destroy()    (idempotent; also after a crash)
  */
 #ifndef HUTCH_NETSETUP_H
@@ -86,8 +85,13 @@ int netsetup_create(const struct net_request *r, int netns_fd,
  * is success (delete --force after a crash, a `none` container). */
 int netsetup_destroy(const char *state_dir, const char *id, struct herr *e);
 
-/* <root>/.net/files/<id> (malloc'ed); holds hosts, hostname and resolv.conf
- * after netsetup_create attached the container to a bridge network. */
+/* The container's /etc/hosts, /etc/hostname and /etc/resolv.conf, written
+ * by netsetup_create to <root>/.net/files/<id>/ (malloc'ed path).  .net and
+ * .net/files are 0711 and the files 0644, so that the root of a container's
+ * user namespace can open them to bind-mount them, provided <root> itself
+ * can be searched. */
+#define NETSETUP_NFILES 3
+extern const char *const netsetup_file_names[NETSETUP_NFILES];
 char *netsetup_files_dir(const char *state_dir, const char *id);
 
 /* Bring loopback up in the calling thread's network namespace: for a

@@ -146,15 +146,14 @@ int launch_create(struct globals *g, const struct create_opts *o,
 {
 	struct launch *l = launch_alloc(g, o);
 
-	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0 ||
-	    launch_net_prepare(l, e) < 0)
+	if (launch_security_init(g, e) < 0 || load_bundle(l, e) < 0 || check_options(l, e) < 0)
 		goto fail;
 	launch_build_env(l);
 	{
 		const char *mode = spec_annotation(l->spec, "org.hutch.sandbox");
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
-	if (container_new(g->root, o->id, &l->c, e) < 0)
+	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;
 	if (save_early_state(l, e) < 0)
 		goto fail;

@@ -5,9 +5,10 @@
  * namespace this container creates is configured; one joined by path
  * belongs to someone else and is left alone.
  *
- *   launch_net_prepare  before anything exists: validate, and for an
- *                       attached network add bind mounts of the /etc files
- *                       netsetup writes (unless config.json mounts there)
+ *   launch_net_prepare  once the state dir is ours, before clone:
+ *                       validate, and for an attached network add bind
+ *                       mounts of the /etc files netsetup writes (unless
+ *                       config.json mounts there)
  *   launch_net_setup    parent, after clone, before GO: netsetup_create
  *   launch_net_child    child, once its namespaces exist: loopback up when
  *                       the parent could not do it (rootless, or the
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "netsetup/netsetup.h"
 #include "runtime/runtime.h"
@@ -108,16 +110,37 @@ static bool has_mount(const struct spec *s, const char *dest)
 	return false;
 }
 
-/* /etc/hosts, /etc/hostname, /etc/resolv.conf from netsetup's files dir;
- * the files are written after clone, before the child mounts */
-static void add_file_mounts(struct launch *l)
+/* The root of a user namespace is an unprivileged user on the host: to
+ * open the files it must be able to search --root (the runtime makes it
+ * 0700).  Search only: names are not listed, state dirs stay 0700. */
+static int search_root(struct launch *l, struct herr *e)
 {
-	static const char *names[] = {"hosts", "hostname", "resolv.conf"};
-	_cleanup_free_ char *dir = netsetup_files_dir(l->g->root, l->o->id);
+	struct stat st;
+
+	if (stat(l->g->root, &st) < 0)
+		return herr_sys(e, "--root `%s`", l->g->root);
+	if ((st.st_mode & 0111) == 0111)
+		return 0;
+	if (chmod(l->g->root, (st.st_mode & 07777) | 0111) < 0)
+		return herr_sys(e, "--root `%s`: make it searchable for the "
+				"container's user namespace", l->g->root);
+	log_debug("--root `%s` made searchable (o+x) for the /etc files of "
+		  "a container with a user namespace", l->g->root);
+	return 0;
+}
+
+/* /etc/hosts, /etc/hostname, /etc/resolv.conf: bind mounts of the files
+ * netsetup writes after clone, before the child mounts */
+static int add_file_mounts(struct launch *l, struct herr *e)
+{
+	_cleanup_free_ char *dir = netsetup_files_dir(l->g->root, l->c->id);
 	struct spec *s = l->spec;
 
-	for (size_t i = 0; i < 3; i++) {
-		_cleanup_free_ char *dest = xasprintf("/etc/%s", names[i]);
+	if (spec_namespace(l->spec, SPEC_NS_USER) && search_root(l, e) < 0)
+		return -1;
+	for (size_t i = 0; i < NETSETUP_NFILES; i++) {
+		_cleanup_free_ char *dest =
+			xasprintf("/etc/%s", netsetup_file_names[i]);
 		struct spec_mount *m;
 		if (has_mount(s, dest))
 			continue;
@@ -127,11 +150,12 @@ static void add_file_mounts(struct launch *l)
 		memset(m, 0, sizeof(*m));
 		m->destination = steal_ptr(&dest);
 		m->type = xstrdup("bind");
-		m->source = xasprintf("%s/%s", dir, names[i]);
+		m->source = xasprintf("%s/%s", dir, netsetup_file_names[i]);
 		m->options = xcalloc(3, sizeof(char *));
 		m->options[m->noptions++] = xstrdup("bind");
 		m->options[m->noptions++] = xstrdup("rw");
 	}
+	return 0;
 }
 
 int launch_net_prepare(struct launch *l, struct herr *e)
@@ -162,8 +186,7 @@ int launch_net_prepare(struct launch *l, struct herr *e)
 				"with a new user namespace: the network "
 				"namespace is made only after start-up, too "
 				"late to attach (use `none`)", r.network);
-	add_file_mounts(l);
-	return 0;
+	return add_file_mounts(l, e);
 }
 
 int launch_net_setup(struct launch *l, struct herr *e)

@@ -88,3 +88,20 @@ get() {
 	assert_output_contains "published ports need a network"
 	[ ! -d "$ROOT/two" ]
 }
+
+@test "containers cannot reach the host's loopback services (route_localnet guard, CVE-2020-8558)" {
+	# route_localnet on the bridge (for published ports on 127.0.0.1)
+	# would let a container with CAP_NET_ADMIN route 127.0.0.0/8 to the
+	# gateway and talk to services the host keeps to itself
+	nsenter --net="$HOSTNS" busybox nc -l -p 9999 > "$TMP/got" &
+	BG_PIDS+=($!)
+	update_config '.linux.sysctl = {"net.ipv4.conf.all.route_localnet": "1",
+			"net.ipv4.conf.eth0.route_localnet": "1"} |
+		.process.capabilities |= with_entries(.value += ["CAP_NET_ADMIN"])'
+	set_args sh -c 'ip route add 127.0.0.2/32 via 10.77.0.1 dev eth0 && ip route get 127.0.0.2 && echo secret | nc -w 2 127.0.0.2 9999; echo nc=$?'
+	run hutch run --network bridge -b "$BUNDLE" "$ID"
+	assert_status 0
+	assert_output_contains "127.0.0.2 via 10.77.0.1 dev eth0"
+	assert_output_contains "nc=1"
+	[ ! -s "$TMP/got" ]
+}
