@@ -51,8 +51,7 @@ static int reopen_mounted(int rootfd, const char *dest, int old_fd,
 	return fd;
 }
 
-static int bind_new_api(int tgt_fd, const struct bind_req *b,
-			const char *what, struct herr *e)
+int bind_tree(const struct bind_req *b, const char *what, struct herr *e)
 {
 	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			 (b->recursive ? AT_RECURSIVE : 0);
@@ -76,10 +75,30 @@ static int bind_new_api(int tgt_fd, const struct bind_req *b,
 		return -1;
 	if (b->rec && mnt_setattr(tree, true, b->rec, what, e) < 0)
 		return -1;
+	return steal_fd(&tree);
+}
+
+/* attach a detached tree; returns fd (then the attached mount's root) */
+int attach_tree(int tree, int tgt_fd, const char *what, struct herr *e)
+{
 	if (move_mount(tree, "", tgt_fd, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return herr_sys(e, "%s: move_mount", what);
-	return steal_fd(&tree);
+	return tree;
+}
+
+static int bind_new_api(int tgt_fd, const struct bind_req *b,
+			const char *what, struct herr *e)
+{
+	int tree = bind_tree(b, what, e);
+
+	if (tree < 0)
+		return -1;
+	if (attach_tree(tree, tgt_fd, what, e) < 0) {
+		close(tree);
+		return -1;
+	}
+	return tree;
 }
 
 static int bind_classic(int rootfd, const char *dest, int tgt_fd,

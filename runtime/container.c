@@ -157,7 +157,7 @@ int launch_create(struct globals *g, const struct create_opts *o,
 	/* before anything exists: no /dev/kvm must leave nothing behind */
 	if (l->sandbox && sandbox_prepare(l->spec, l->rootfs, e) < 0)
 		goto fail;
-	if (container_new(g->root, o->id, &l->c, e) < 0)
+	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;
 	if (save_early_state(l, e) < 0)
 		goto fail;
@@ -228,6 +228,10 @@ void launch_free(struct launch *l)
 	if (l->sec)
 		security_free(l->sec);
 	container_free(l->c);
+	/* env entries past process.env are ours (LISTEN_FDS, LISTEN_PID) */
+	for (size_t i = l->spec && l->spec->process ? l->spec->process->nenv : 0;
+	     l->env && i < l->nenv; i++)
+		free(l->env[i]);
 	spec_free(l->spec);
 	free(l->bundle);
 	free(l->rootfs);

@@ -74,6 +74,7 @@ static int delete_one(struct globals *g, const char *id, bool force,
 	if (st != ST_STOPPED &&
 	    container_kill_wait(c, SIGKILL, 10000) < 0)
 		return herr_sys(e, "delete container `%s`: kill", id);
+	container_report_oom(c);
 	spec = container_saved_spec(c);
 	r = container_teardown(c, spec, e);
 	spec_free(spec);

@@ -184,7 +184,9 @@ struct launch {
 	int init_pidfd;          /* exec: the container's init */
 	int init_root_fd;        /* exec: /proc/<init>/root */
 	int join_flags;          /* exec: namespaces to join by pidfd */
+	bool late_cgroup;        /* exec into a paused container */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
+	int *idmap_fds;          /* rootfs_idmap_prepare(): child's copies */
 };
 
 /* The create sequence (DESIGN.md section 2).  On success the container is
@@ -202,8 +204,12 @@ int child_two_step(struct launch *l, struct herr *e);
 int launch_on_userns(struct launch *l, struct herr *e);
 int launch_on_pid(struct launch *l, const void *data, size_t len,
 		  struct herr *e);
-/* network.c: netsetup glue (after clone, before GO; and its undo) */
+/* network.c: netsetup glue: checks and /etc mounts before anything exists,
+ * set-up after clone (before GO), loopback by the child when the parent
+ * cannot enter its namespace, and the undo */
+int launch_net_prepare(struct launch *l, struct herr *e);
 int launch_net_setup(struct launch *l, struct herr *e);
+int launch_net_child(struct launch *l, struct herr *e);
 void launch_net_destroy(struct launch *l);
 /* undo everything of a failed or finished launch (kill, cgroups, state) */
 void launch_destroy(struct launch *l);
@@ -300,6 +306,26 @@ void wait_block_signals(void);
 int wait_container(pid_t pid, int master, int *status, struct herr *e);
 /* exit status of `run`: the code, or 128+N for a signal */
 int wait_exit_code(int status);
+
+/* ---- cgroup_cmd.c: what pause, resume, update, ps and events share ------ */
+struct cgroup;
+int container_cgroup(struct container *c, struct cgroup **out,
+		     struct herr *e);
+/* run/delete: log a warning when the OOM killer hit the container */
+void container_report_oom(struct container *c);
+/* load a container with processes (not stopped, not being created) and
+ * open its cgroup; on error *c and *cg are NULL */
+int container_load_live(struct globals *g, const char *id,
+			struct container **c, struct cgroup **cg,
+			struct herr *e);
+/* pause: running|created -> frozen; resume: paused -> thawed */
+int container_set_frozen(struct globals *g, const char *id, bool frozen,
+			 struct herr *e);
+/* COMMAND [--help] ID: 0, 1 = bad usage, 2 = help printed */
+int parse_id_only(const char *cmd, int argc, char **argv, const char **id);
+/* runc's flag syntax: sizes "512m", "1g", "-1"; durations "5s", "100ms" */
+int parse_size(const char *s, int64_t *out);
+int parse_duration_ns(const char *s, uint64_t *out);
 
 /* log.c: --log/--log-format.  Errors go to the log (JSON lines
  * {"level":"error","msg":"...","time":"..."} with --log-format json) and to

@@ -2,6 +2,7 @@
  * sysctl, rootfs propagation, masked/readonly paths, personality, Intel RDT,
  * net devices.  resources and seccomp have files of their own. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spec/internal.h"
 
@@ -136,8 +137,15 @@ static int dev_type(struct pctx *c, const struct jnode *v, void *dst)
 	return sp_one_letter(c, v, dst, "cbup", "device type");
 }
 
+static mode_t dev_ifmt(char type)
+{
+	return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+}
+
 /* config-linux.md "Devices": major/minor "REQUIRED unless type is p";
- * fileMode is permission bits (mknod takes the type from `type`) */
+ * fileMode is permission bits (mknod takes the type from `type`).  podman
+ * and docker put the file type in too (020666 for a char device), and runc
+ * and crun take it: accept the type bits that match `type` and drop them. */
 static int check_device(struct pctx *c, void *obj)
 {
 	struct spec_device *d = obj;
@@ -148,10 +156,15 @@ static int check_device(struct pctx *c, void *obj)
 		sp_ppush_key(c, d->has_major ? "minor" : "major");
 		return sp_pfail(c, "required for device type '%c'", d->type);
 	}
+	if (d->has_file_mode && (d->file_mode & S_IFMT) == dev_ifmt(d->type))
+		d->file_mode &= 07777;
 	if (d->has_file_mode && d->file_mode > 07777) {
 		sp_ppush_key(c, "fileMode");
 		return sp_pfail(c, "must be permission bits, at most 07777 "
-				"(decimal 4095), got %u", d->file_mode);
+				"(decimal 4095), optionally with the file "
+				"type of type '%c' (0%o), got %u (0%o)",
+				d->type, (unsigned)dev_ifmt(d->type),
+				d->file_mode, d->file_mode);
 	}
 	return 0;
 }
