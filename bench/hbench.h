@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 /* ---- runtimes ------------------------------------------------------- */
+#define MAX_RT 8 /* hutch crun runc floor + up to 4 --alt builds */
 enum rt_kind { RT_OCI, RT_FLOOR };
 
 struct runtime {
@@ -46,6 +47,7 @@ struct opts {
 	const char *only;  /* run only this series (run, life, par, vm) */
 	const char *hutch, *crun, *runc, *floor;
 	const char *rootfs;    /* busybox rootfs to copy onto tmpfs */
+	const char *true_bin;  /* bench/true.c: becomes /bin/true there */
 	const char *config;    /* config.json template */
 	const char *outdir;    /* bench/results */
 	const char *datadir;   /* gnuplot data (build/bench) */
@@ -53,6 +55,8 @@ struct opts {
 	const char *vm_kernel; /* guest kernel for hutch-vm and QEMU */
 	const char *vm_init;   /* bench/vminit for the QEMU peer */
 	const char *qemu;
+	const char *alt[4];    /* --alt NAME=PATH: more hutch builds */
+	int nalt;
 };
 
 struct env {
@@ -71,7 +75,7 @@ struct env {
 
 extern struct opts O;
 extern struct env E;
-extern struct runtime RT[4];
+extern struct runtime RT[MAX_RT];
 extern int NRT;
 
 /* ---- proc.c ---------------------------------------------------------- */
@@ -79,15 +83,18 @@ struct result {
 	double wall_ms, cpu_ms;
 	long maxrss_kib;
 	int status;        /* wait status */
+	pid_t pid;         /* the process reaped */
 };
 
 double now_ms(void);
 int proc_init(void);   /* subreaper, private mount namespace for crun */
 void proc_fini(void);
+/* enter (in) or leave crun's private mount namespace, if rt needs it */
+void proc_ns(const struct runtime *rt, bool in);
 /* spawn argv (stdin/stdout /dev/null, stderr to errfile); returns the pid */
-pid_t proc_spawn(const struct runtime *rt, char *const argv[],
+pid_t proc_spawn(char *const argv[],
 		 const char *errfile, int outfd);
-/* wait4 on pid; fills r (wall from t0) */
+/* wait4 on pid (-1: any child); fills r (wall from t0) */
 int proc_wait(pid_t pid, double t0, struct result *r);
 /* spawn + wait; 0 when it exited 0 */
 int proc_run(const struct runtime *rt, char *const argv[], const char *errfile,

@@ -10,11 +10,11 @@
 #include "bench/hbench.h"
 
 struct opts O = {
-	.warmup = 3, .rounds_run = 40, .rounds_life = 20, .rounds_par = 8,
+	.warmup = 3, .rounds_run = 100, .rounds_life = 50, .rounds_par = 20,
 	.par_n = 8, .rounds_vm = 10, .qemu = "qemu-system-x86_64",
 };
 struct env E = {.host_ns = -1, .priv_ns = -1};
-struct runtime RT[4];
+struct runtime RT[MAX_RT];
 int NRT;
 volatile sig_atomic_t stopping;
 
@@ -22,17 +22,22 @@ static const char usage[] =
 	"usage: hbench [OPTIONS]\n"
 	"  --quick            about a minute: fewer rounds, 4 in parallel\n"
 	"  --only SERIES      run, life, par or vm\n"
-	"  --rounds N         rounds of `run` (default 40; the other series\n"
+	"  --rounds N         rounds of `run` (default 100; the other series\n"
 	"                     scale with it)\n"
 	"  --warmup N         rounds thrown away first (default 3)\n"
 	"  --parallel N       containers per parallel batch (default 8)\n"
 	"  --hutch/--crun/--runc/--floor PATH   the binaries (crun and runc\n"
 	"                     from PATH; a missing one is left out)\n"
 	"  --rootfs DIR       busybox rootfs (copied onto tmpfs)\n"
+	"  --true FILE        the workload, copied to /bin/true of that copy\n"
+	"                     (bench/true.c: one page, so it hides no RSS)\n"
 	"  --config FILE      config.json template (args /bin/true)\n"
 	"  --out DIR          results: DIR/<date>-<host>.json and .png\n"
 	"  --data DIR         gnuplot data files   --plot FILE  gnuplot script\n"
-	"  --vm-kernel FILE --vm-init FILE --qemu PATH   the VM series\n";
+	"  --vm-kernel FILE --vm-init FILE --qemu PATH   the VM series\n"
+	"  --alt NAME=PATH    one more hutch build in the container series\n"
+	"                     (A/B of a change: static libs, a read-only\n"
+	"                     binary...); up to 4\n";
 
 static void on_signal(int sig)
 {
@@ -78,6 +83,14 @@ static void add_runtime(const char *name, const char *path, enum rt_kind k,
 				     .priv_ns = !strcmp(name, "crun")};
 }
 
+/* setns() into a mount namespace moves us to its root: every path we
+ * keep must be absolute */
+static char *absdir(const char *dir)
+{
+	sh_run((char *[]){"mkdir", "-p", (char *)dir, NULL}, NULL);
+	return realpath(dir, NULL);
+}
+
 static int parse(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -91,6 +104,7 @@ static int parse(int argc, char **argv)
 		{"runc", required_argument, NULL, 'R'},
 		{"floor", required_argument, NULL, 'F'},
 		{"rootfs", required_argument, NULL, 'r'},
+		{"true", required_argument, NULL, 'T'},
 		{"config", required_argument, NULL, 'c'},
 		{"out", required_argument, NULL, 'O'},
 		{"data", required_argument, NULL, 'D'},
@@ -98,6 +112,7 @@ static int parse(int argc, char **argv)
 		{"vm-kernel", required_argument, NULL, 'K'},
 		{"vm-init", required_argument, NULL, 'I'},
 		{"qemu", required_argument, NULL, 'Q'},
+		{"alt", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -115,20 +130,26 @@ static int parse(int argc, char **argv)
 		case 'R': O.runc = optarg; break;
 		case 'F': O.floor = optarg; break;
 		case 'r': O.rootfs = realpath(optarg, NULL); break;
+		case 'T': O.true_bin = realpath(optarg, NULL); break;
 		case 'c': O.config = realpath(optarg, NULL); break;
-		case 'O': O.outdir = optarg; break;
-		case 'D': O.datadir = optarg; break;
+		case 'O': O.outdir = absdir(optarg); break;
+		case 'D': O.datadir = absdir(optarg); break;
 		case 'P': O.plot = realpath(optarg, NULL); break;
 		case 'K': O.vm_kernel = realpath(optarg, NULL); break;
 		case 'I': O.vm_init = realpath(optarg, NULL); break;
 		case 'Q': O.qemu = optarg; break;
+		case 'A':
+			if (O.nalt == 4 || !strchr(optarg, '='))
+				return fail("--alt NAME=PATH, at most 4");
+			O.alt[O.nalt++] = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 1;
 		default: fputs(usage, stderr); return -1;
 		}
 	}
 	if (O.quick) {
-		O.warmup = 1, O.rounds_run = 12, O.rounds_life = 5;
-		O.rounds_par = 3, O.par_n = 4, O.rounds_vm = 3;
+		O.warmup = 2, O.rounds_run = 30, O.rounds_life = 12;
+		O.rounds_par = 6, O.par_n = 4, O.rounds_vm = 3;
 	}
 	if (rounds > 0) {
 		O.rounds_run = rounds;
@@ -164,6 +185,12 @@ int main(int argc, char **argv)
 	add_runtime("crun", O.crun, RT_OCI, false, &bad);
 	add_runtime("runc", O.runc, RT_OCI, false, &bad);
 	add_runtime("floor", O.floor, RT_FLOOR, true, &bad);
+	for (int i = 0; i < O.nalt; i++) {
+		char *name = strdup(O.alt[i]), *eq = strchr(name, '=');
+
+		*eq = 0;
+		add_runtime(name, eq + 1, RT_OCI, true, &bad);
+	}
 	if (bad)
 		return 2;
 	if (proc_init() < 0 || setup_env() < 0) {

@@ -129,6 +129,10 @@ void plot_write(const char *json_path)
 
 	if (!O.plot || !O.datadir)
 		return;
+	if (!fig_find("run", "hutch", "wall")) {
+		printf("plot: left out (it needs the run series)\n");
+		return;
+	}
 	mkdir(O.datadir, 0755);
 	dat_stats("run.dat", "run", "wall");
 	dat_stats("par.dat", "par", "throughput");

@@ -185,6 +185,8 @@ static void table_vm(void)
 		printf("\nvm: skipped: %s\n", vm_skipped);
 		return;
 	}
+	if (!fig_find("vm", "hutch-vm", "wall"))
+		return; /* not asked for (--only) */
 	printf("\n%-22s" STAT_HEAD "   (ms; maxrss KiB)\n",
 	       "sandbox VM, /bin/true");
 	for (size_t w = 0; w < 3; w++)

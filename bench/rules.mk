@@ -14,6 +14,7 @@ BENCH_SRCS  := bench/main.c bench/proc.c bench/setup.c bench/series.c \
 BENCH_BIN   := $(BENCH_DIR)/hbench
 BENCH_FLOOR := $(BENCH_DIR)/floor
 BENCH_VMINIT := $(BENCH_DIR)/vminit
+BENCH_TRUE  := $(BENCH_DIR)/true
 BENCH_ROOTFS := $(BENCH_DIR)/bundle/rootfs
 BENCH_CONFIG := $(BENCH_DIR)/config.json
 BENCH_OUT   ?= bench/results
@@ -32,6 +33,12 @@ $(BENCH_VMINIT): bench/vminit.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
+# the workload: one page, no libc
+$(BENCH_TRUE): bench/true.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -static -nostdlib -fno-pie -no-pie \
+	  -fno-stack-protector -Wl,--build-id=none -s -o $@ $<
+
 # one config for every runtime: `hutch spec` (runc's defaults: pid, net,
 # ipc, uts, mount, cgroup namespaces, no terminal) running /bin/true.
 # ociVersion 1.0.2: crun 1.8 refuses 1.2.0 ("unknown version specified").
@@ -42,10 +49,12 @@ $(BENCH_CONFIG): hutch tests/mkbundle bench/rules.mk
 	  $(BENCH_DIR)/bundle/config.json > $@.tmp && mv $@.tmp $@
 
 BENCH_ARGS = --hutch ./hutch --floor $(BENCH_FLOOR) --rootfs $(BENCH_ROOTFS) \
+	--true $(BENCH_TRUE) \
 	--config $(BENCH_CONFIG) --out $(BENCH_OUT) --data $(BENCH_DIR) \
 	--plot bench/plot.gp --vm-init $(BENCH_VMINIT) $(BENCH_FLAGS)
 
-bench-build: all $(BENCH_BIN) $(BENCH_FLOOR) $(BENCH_VMINIT) $(BENCH_CONFIG)
+bench-build: all $(BENCH_BIN) $(BENCH_FLOOR) $(BENCH_VMINIT) $(BENCH_TRUE) \
+	$(BENCH_CONFIG)
 
 bench:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS_BUILD) busybox-static $(DEPS_BENCH)"

@@ -18,7 +18,7 @@ extern volatile sig_atomic_t stopping;
 /* runtimes taking part, in round r's order */
 static int order(int r, bool with_floor, struct runtime **out)
 {
-	struct runtime *set[4];
+	struct runtime *set[MAX_RT];
 	int n = 0;
 
 	for (int i = 0; i < NRT; i++)
@@ -67,7 +67,7 @@ static void record_run(const char *group, const struct runtime *rt,
 
 void series_run(void)
 {
-	struct runtime *ord[4];
+	struct runtime *ord[MAX_RT];
 
 	printf("run /bin/true: %d warm-up + %d rounds\n", O.warmup,
 	       O.rounds_run);
@@ -179,7 +179,7 @@ out:
 
 void series_lifecycle(const char *variant)
 {
-	struct runtime *ord[4];
+	struct runtime *ord[MAX_RT];
 
 	printf("create -> start -> delete, %s: %d warm-up + %d rounds\n",
 	       strcmp(variant, "net") ? "no network namespace"
@@ -201,7 +201,7 @@ static void one_batch(struct runtime *rt, int r)
 	char **efs = calloc((size_t)O.par_n, sizeof(char *));
 	struct result res;
 	int failed = 0;
-	double t0;
+	double t0, t1;
 
 	for (int i = 0; i < O.par_n; i++) {
 		ids[i] = fmt("hb-%s-par-%d-%d", rt->name, r, i);
@@ -209,27 +209,40 @@ static void one_batch(struct runtime *rt, int r)
 		if (rt->kind == RT_OCI && !bundle_for(rt, "net", i))
 			goto out; /* made before the clock starts */
 	}
+	proc_ns(rt, true);
 	t0 = now_ms();
 	for (int i = 0; i < O.par_n; i++) {
 		char **argv = run_argv(rt, "net", i, ids[i]);
 
-		pid[i] = proc_spawn(rt, argv, efs[i], -1);
+		pid[i] = proc_spawn(argv, efs[i], -1);
 		free(argv);
 	}
-	for (int i = 0; i < O.par_n; i++) {
-		if (pid[i] <= 0 || proc_wait(pid[i], t0, &res) < 0 || res.status) {
-			failed++;
-			note_failure(rt, efs[i], "parallel run");
+	/* reap in the order they end: each latency is its own */
+	for (int left = O.par_n, i; left > 0; left--) {
+		if (proc_wait(-1, t0, &res) < 0)
+			break;
+		for (i = 0; i < O.par_n && pid[i] != res.pid; i++)
+			;
+		if (i == O.par_n) {
+			left++; /* a stray, not one of ours */
 			continue;
 		}
-		if (r >= O.warmup)
+		pid[i] = 0;
+		if (res.status) {
+			failed++;
+			note_failure(rt, efs[i], "parallel run");
+		} else if (r >= O.warmup) {
 			add("par", rt->name, "latency", "ms", res.wall_ms);
+		}
 	}
+	t1 = now_ms();
+	proc_ns(rt, false);
+	for (int i = 0; i < O.par_n; i++)
+		if (pid[i] < 0)
+			failed++; /* not spawned */
 	if (!failed && r >= O.warmup) {
-		double batch = now_ms() - t0;
-
-		add("par", rt->name, "batch", "ms", batch);
-		add("par", rt->name, "throughput", "/s", O.par_n * 1000.0 / batch);
+		add("par", rt->name, "batch", "ms", t1 - t0);
+		add("par", rt->name, "throughput", "/s", O.par_n * 1000.0 / (t1 - t0));
 	}
 out:
 	proc_reap_strays();
@@ -246,7 +259,7 @@ out:
 
 void series_parallel(void)
 {
-	struct runtime *ord[4];
+	struct runtime *ord[MAX_RT];
 
 	printf("parallel: %d containers at once, %d warm-up + %d rounds\n",
 	       O.par_n, O.warmup, O.rounds_par);

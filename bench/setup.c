@@ -100,6 +100,15 @@ int setup_env(void)
 		   NULL) != 0)
 		return fail("copy the rootfs %s to %s failed", O.rootfs,
 			    E.rootfs);
+	if (O.true_bin) {
+		char *t = fmt("%s/bin/true", E.rootfs);
+
+		unlink(t);
+		if (sh_run((char *[]){"cp", (char *)O.true_bin, t, NULL},
+			   NULL) != 0)
+			return fail("copy %s to %s failed", O.true_bin, t);
+		free(t);
+	}
 	for (int i = 0; i < NRT; i++) {
 		RT[i].state = fmt("%s/state-%s", E.work, RT[i].name);
 		mkdir(RT[i].state, 0700);
