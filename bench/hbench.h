@@ -29,6 +29,7 @@ struct runtime {
 	char *path;         /* absolute path of the binary */
 	enum rt_kind kind;
 	bool priv_ns;       /* run in the private mount namespace (crun) */
+	bool alt;           /* an --alt build of hutch (RT[0] is hutch) */
 	char *state;        /* its --root, on tmpfs */
 	int failures;       /* runs that exited non-zero */
 	int leftovers;      /* cgroups or state dirs left after delete */
@@ -40,7 +41,8 @@ struct opts {
 	bool quick;
 	int warmup;        /* rounds thrown away */
 	int rounds_run;    /* `run` of /bin/true */
-	int rounds_life;   /* create/start/delete, per network variant */
+	int rounds_life;   /* create/start/delete, per network variant;
+			      also `run` with the seccomp profile */
 	int rounds_par;    /* parallel batches */
 	int par_n;         /* containers per parallel batch */
 	int rounds_vm;
@@ -49,6 +51,7 @@ struct opts {
 	const char *rootfs;    /* busybox rootfs to copy onto tmpfs */
 	const char *true_bin;  /* bench/true.c: becomes /bin/true there */
 	const char *config;    /* config.json template */
+	const char *seccomp;   /* linux.seccomp of the "seccomp" variant */
 	const char *outdir;    /* bench/results */
 	const char *datadir;   /* gnuplot data (build/bench) */
 	const char *plot;      /* bench/plot.gp */
@@ -140,7 +143,7 @@ double fig_median(const char *group, const char *runtime, const char *metric);
 struct figure **fig_all(size_t *n);
 
 /* ---- series.c / vm.c ------------------------------------------------- */
-void series_run(void);
+void series_run(const char *group, const char *variant, int rounds);
 void series_lifecycle(const char *variant);
 void series_parallel(void);
 void series_sizes(void);

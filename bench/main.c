@@ -32,6 +32,7 @@ static const char usage[] =
 	"  --true FILE        the workload, copied to /bin/true of that copy\n"
 	"                     (bench/true.c: one page, so it hides no RSS)\n"
 	"  --config FILE      config.json template (args /bin/true)\n"
+	"  --seccomp FILE     a linux.seccomp profile: `run` once more with it\n"
 	"  --out DIR          results: DIR/<date>-<host>.json and .png\n"
 	"  --data DIR         gnuplot data files   --plot FILE  gnuplot script\n"
 	"  --vm-kernel FILE --vm-init FILE --qemu PATH   the VM series\n"
@@ -106,6 +107,7 @@ static int parse(int argc, char **argv)
 		{"rootfs", required_argument, NULL, 'r'},
 		{"true", required_argument, NULL, 'T'},
 		{"config", required_argument, NULL, 'c'},
+		{"seccomp", required_argument, NULL, 'S'},
 		{"out", required_argument, NULL, 'O'},
 		{"data", required_argument, NULL, 'D'},
 		{"plot", required_argument, NULL, 'P'},
@@ -132,6 +134,7 @@ static int parse(int argc, char **argv)
 		case 'r': O.rootfs = realpath(optarg, NULL); break;
 		case 'T': O.true_bin = realpath(optarg, NULL); break;
 		case 'c': O.config = realpath(optarg, NULL); break;
+		case 'S': O.seccomp = realpath(optarg, NULL); break;
 		case 'O': O.outdir = absdir(optarg); break;
 		case 'D': O.datadir = absdir(optarg); break;
 		case 'P': O.plot = realpath(optarg, NULL); break;
@@ -190,6 +193,8 @@ int main(int argc, char **argv)
 
 		*eq = 0;
 		add_runtime(name, eq + 1, RT_OCI, true, &bad);
+		if (NRT && !strcmp(RT[NRT - 1].name, name))
+			RT[NRT - 1].alt = true;
 	}
 	if (bad)
 		return 2;
@@ -198,7 +203,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (want("run"))
-		series_run();
+		series_run("run", "net", O.rounds_run);
+	if (want("run") && O.seccomp && !stopping)
+		series_run("run-seccomp", "seccomp", O.rounds_life);
 	if (want("life") && !stopping)
 		series_lifecycle("net");
 	if (want("life") && !stopping)

@@ -18,6 +18,10 @@ static const struct ratio ratios[] = {
 	{"run", "cpu", "hutch", "crun"}, {"run", "cpu", "hutch", "runc"},
 	{"run", "cpu", "hutch", "floor"},
 	{"run", "maxrss", "hutch", "crun"}, {"run", "maxrss", "hutch", "runc"},
+	{"run-seccomp", "wall", "hutch", "crun"},
+	{"run-seccomp", "wall", "hutch", "runc"},
+	{"run-seccomp", "cpu", "hutch", "crun"},
+	{"run-seccomp", "cpu", "hutch", "runc"},
 	{"life-net", "total", "hutch", "crun"},
 	{"life-net", "total", "hutch", "runc"},
 	{"life-nonet", "total", "hutch", "crun"},
@@ -103,23 +107,35 @@ static void print_ratios(const char *group, const char *metric)
 		printf("\n");
 }
 
-static void table_run(void)
+static void table_run(const char *group, const char *title)
 {
-	printf("\n%-22s" STAT_HEAD " |  cpu ms | peak RSS KiB\n",
-	       "run /bin/true, wall ms");
+	if (!fig_find(group, "hutch", "wall"))
+		return;
+	printf("\n%-22s" STAT_HEAD " |  cpu ms | peak RSS KiB\n", title);
 	for (int i = 0; i < NRT; i++) {
 		const char *n = RT[i].name;
 
-		if (!fig_find("run", n, "wall"))
+		if (!fig_find(group, n, "wall"))
 			continue;
 		printf("  %-20s", n);
-		stat_cols(fig_find("run", n, "wall"));
-		printf(" | %7.2f | %8.0f\n", fig_median("run", n, "cpu"),
-		       fig_median("run", n, "maxrss"));
+		stat_cols(fig_find(group, n, "wall"));
+		printf(" | %7.2f | %8.0f\n", fig_median(group, n, "cpu"),
+		       fig_median(group, n, "maxrss"));
 	}
-	print_ratios("run", "wall");
-	print_ratios("run", "cpu");
-	print_ratios("run", "maxrss");
+	print_ratios(group, "wall");
+	print_ratios(group, "cpu");
+	print_ratios(group, "maxrss");
+	for (int i = 0; i < NRT; i++) {
+		struct stats w, c;
+
+		if (!fig_stats(fig_find("run-delta", RT[i].name, "wall"), &w) ||
+		    !fig_stats(fig_find("run-delta", RT[i].name, "cpu"), &c) ||
+		    strcmp(group, "run"))
+			continue;
+		printf("  %s - hutch, paired by round: wall %+.2f ms, cpu %+.2f "
+		       "ms (medians of %zu differences)\n", RT[i].name, w.median,
+		       c.median, w.n);
+	}
 }
 
 static void table_life(const char *variant)
@@ -256,7 +272,8 @@ void report_table(void)
 		printf("  %-6s %s  (%s)\n", RT[i].name, v, RT[i].path);
 		free(v);
 	}
-	table_run();
+	table_run("run", "run /bin/true, wall ms");
+	table_run("run-seccomp", "same, with seccomp");
 	table_life("net");
 	table_life("nonet");
 	table_par();

@@ -44,17 +44,28 @@ $(BENCH_TRUE): bench/true.c
 # ociVersion 1.0.2: crun 1.8 refuses 1.2.0 ("unknown version specified").
 $(BENCH_CONFIG): hutch tests/mkbundle bench/rules.mk
 	@mkdir -p $(BENCH_DIR)/bundle
+	@rm -f $(BENCH_DIR)/bundle/config.json
 	@tests/mkbundle $(BENCH_DIR)/bundle >/dev/null
 	jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
 	  $(BENCH_DIR)/bundle/config.json > $@.tmp && mv $@.tmp $@
 
+# `run` once more with a seccomp profile (bench/seccomp-profile), where the
+# x86-64 syscall table is at hand
+BENCH_SECCOMP := $(BENCH_DIR)/seccomp.json
+BENCH_UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+
+$(BENCH_SECCOMP): bench/seccomp-profile
+	@mkdir -p $(dir $@)
+	@if [ -r $(BENCH_UNISTD) ]; then bench/seccomp-profile $(BENCH_UNISTD) > $@.tmp && \
+	  mv $@.tmp $@; else echo '{}' > $@; fi
+
 BENCH_ARGS = --hutch ./hutch --floor $(BENCH_FLOOR) --rootfs $(BENCH_ROOTFS) \
-	--true $(BENCH_TRUE) \
+	--true $(BENCH_TRUE) $(if $(wildcard $(BENCH_UNISTD)),--seccomp $(BENCH_SECCOMP)) \
 	--config $(BENCH_CONFIG) --out $(BENCH_OUT) --data $(BENCH_DIR) \
 	--plot bench/plot.gp --vm-init $(BENCH_VMINIT) $(BENCH_FLAGS)
 
 bench-build: all $(BENCH_BIN) $(BENCH_FLOOR) $(BENCH_VMINIT) $(BENCH_TRUE) \
-	$(BENCH_CONFIG)
+	$(BENCH_CONFIG) $(BENCH_SECCOMP)
 
 bench:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS_BUILD) busybox-static $(DEPS_BENCH)"

@@ -65,35 +65,58 @@ static void record_run(const char *group, const struct runtime *rt,
 	add(group, rt->name, "maxrss", "KiB", (double)r->maxrss_kib);
 }
 
-void series_run(void)
+/* --alt builds against hutch, paired by round: the median of per-round
+ * differences is far steadier than a difference of medians when the
+ * machine's load drifts */
+static void record_deltas(struct result *res, bool *ok)
+{
+	for (int i = 1; i < NRT; i++) {
+		if (!RT[i].alt || !ok[0] || !ok[i])
+			continue;
+		add("run-delta", RT[i].name, "wall", "ms",
+		    res[i].wall_ms - res[0].wall_ms);
+		add("run-delta", RT[i].name, "cpu", "ms",
+		    res[i].cpu_ms - res[0].cpu_ms);
+	}
+}
+
+/* group "run": the bench's config; "run-seccomp": the same with the
+ * bench's seccomp profile (variant "seccomp") */
+void series_run(const char *group, const char *variant, int rounds)
 {
 	struct runtime *ord[MAX_RT];
+	struct result res[MAX_RT];
+	bool ok[MAX_RT];
 
-	printf("run /bin/true: %d warm-up + %d rounds\n", O.warmup,
-	       O.rounds_run);
-	for (int r = 0; r < O.warmup + O.rounds_run && !stopping; r++) {
-		int n = order(r, true, ord);
+	printf("%s /bin/true: %d warm-up + %d rounds\n", group, O.warmup,
+	       rounds);
+	for (int r = 0; r < O.warmup + rounds && !stopping; r++) {
+		/* the floor has no seccomp: it takes part in "run" only */
+		int n = order(r, !strcmp(variant, "net"), ord);
 
 		for (int k = 0; k < n; k++) {
 			struct runtime *rt = ord[k];
-			char *id = fmt("hb-%s-run-%d", rt->name, r);
-			char **argv = run_argv(rt, "net", 0, id);
+			int i = (int)(rt - RT);
+			char *id = fmt("hb-%s-%s-%d", rt->name, variant, r);
+			char **argv = run_argv(rt, variant, 0, id);
 			char *ef = errfile(rt, 0);
-			struct result res;
 
 			if (!argv)
 				return;
-			if (proc_run(rt, argv, ef, &res) < 0)
+			ok[i] = proc_run(rt, argv, ef, &res[i]) == 0;
+			if (!ok[i])
 				note_failure(rt, ef, "run");
 			else if (r >= O.warmup)
-				record_run("run", rt, &res);
+				record_run(group, rt, &res[i]);
 			proc_reap_strays();
 			if (rt->kind == RT_OCI)
-				leftovers_check(rt, id, cgroup_for(rt, "net", 0));
+				leftovers_check(rt, id, cgroup_for(rt, variant, 0));
 			free(argv);
 			free(id);
 			free(ef);
 		}
+		if (r >= O.warmup && !strcmp(group, "run"))
+			record_deltas(res, ok);
 	}
 }
 

@@ -128,6 +128,7 @@ char *bundle_for(const struct runtime *rt, const char *variant, int slot)
 	static const struct { const char *name, *filter; } v[] = {
 		{"net", ""},
 		{"nonet", " | .linux.namespaces |= map(select(.type != \"network\"))"},
+		{"seccomp", " | .linux.seccomp = $prof[0]"},
 		{"vm", " | .annotations[\"org.hutch.sandbox\"] = \"vm\""
 		       " | .annotations[\"org.hutch.vm.timing\"] = \"1\""
 		       " | .annotations[\"org.hutch.vm.memory\"] = \"256\""},
@@ -144,8 +145,9 @@ char *bundle_for(const struct runtime *rt, const char *variant, int slot)
 	mkdir(dir, 0755);
 	if (!filter ||
 	    sh_run((char *[]){"jq", "--arg", "root", E.rootfs, "--arg", "cg",
-			      cgroup_for(rt, variant, slot), filter,
-			      (char *)O.config, NULL}, cfg) != 0) {
+			      cgroup_for(rt, variant, slot), "--slurpfile",
+			      "prof", O.seccomp ? (char *)O.seccomp : "/dev/null",
+			      filter, (char *)O.config, NULL}, cfg) != 0) {
 		fail("cannot write %s (jq)", cfg);
 		return NULL;
 	}
