@@ -15,8 +15,15 @@ static int kmem(int fd, const char *file, const char *field, int64_t v,
 			 "no kernel memory limits", field);
 		return 0;
 	}
-	if (cg_writef(fd, file, e, "%lld", (long long)v) == 0)
+	if (cg_writef(fd, file, e, "%lld", (long long)v) == 0) {
+		uint64_t now = 0;
+		/* 6.x keeps the file but ignores what is written to it */
+		if (v >= 0 && cg_read_u64(fd, file, &now, e) == 0 &&
+		    now > (uint64_t)v + 4096)
+			cg_debug("cgroup: linux.resources.%s ignored: this kernel "
+				 "no longer enforces kernel memory limits", field);
 		return 0;
+	}
 	if (e->errnum == EOPNOTSUPP || e->errnum == ENOTSUP) {
 		cg_debug("cgroup: linux.resources.%s ignored: %s", field,
 			 e->msg);
@@ -146,8 +153,15 @@ int cg_v1_cpu(int fd, const struct spec_cpu *c, struct herr *e)
 		return -1;
 	if (c->has_realtime_runtime &&
 	    cg_set(fd, "cpu.rt_runtime_us", "cpu.realtimeRuntime", e, "%lld",
-		   (long long)c->realtime_runtime) < 0)
+		   (long long)c->realtime_runtime) < 0) {
+		/* the budget comes out of the parent's, 0 below the root */
+		if (e->errnum == EINVAL)
+			cg_field_err(e, EINVAL, "cpu.realtimeRuntime",
+				     "%lld is more than the parent cgroup's "
+				     "cpu.rt_runtime_us leaves",
+				     (long long)c->realtime_runtime);
 		return -1;
+	}
 	if (c->has_idle &&
 	    cg_set(fd, "cpu.idle", "cpu.idle", e, "%lld", (long long)c->idle) < 0)
 		return -1;

@@ -51,8 +51,7 @@ static int reopen_mounted(int rootfd, const char *dest, int old_fd,
 	return fd;
 }
 
-static int bind_new_api(int tgt_fd, const struct bind_req *b,
-			const char *what, struct herr *e)
+int bind_tree(const struct bind_req *b, const char *what, struct herr *e)
 {
 	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			 (b->recursive ? AT_RECURSIVE : 0);
@@ -76,10 +75,30 @@ static int bind_new_api(int tgt_fd, const struct bind_req *b,
 		return -1;
 	if (b->rec && mnt_setattr(tree, true, b->rec, what, e) < 0)
 		return -1;
+	return steal_fd(&tree);
+}
+
+/* attach a detached tree; returns fd (then the attached mount's root) */
+int attach_tree(int tree, int tgt_fd, const char *what, struct herr *e)
+{
 	if (move_mount(tree, "", tgt_fd, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return herr_sys(e, "%s: move_mount", what);
-	return steal_fd(&tree);
+	return tree;
+}
+
+static int bind_new_api(int tgt_fd, const struct bind_req *b,
+			const char *what, struct herr *e)
+{
+	int tree = bind_tree(b, what, e);
+
+	if (tree < 0)
+		return -1;
+	if (attach_tree(tree, tgt_fd, what, e) < 0) {
+		close(tree);
+		return -1;
+	}
+	return tree;
 }
 
 static int bind_classic(int rootfd, const char *dest, int tgt_fd,
@@ -125,6 +144,8 @@ int attach_fs(int rootfd, const char *dest, int tgt_fd, const char *type,
 {
 	struct fdpath tp;
 
+	if (have_mount_api())
+		return fs_mount_new(type, src, flags, data, tgt_fd, what, e);
 	if (mount(src, fdpath(tgt_fd, &tp), type, flags, data) < 0)
 		return herr_sys(e, "%s", what);
 	return reopen_mounted(rootfd, dest, tgt_fd, what, e);
@@ -201,24 +222,7 @@ int mnt_remount(int mnt_fd, unsigned long set, unsigned long clr, bool bind,
 int attach_empty_ro(int rootfd, const char *dest, int tgt_fd,
 		    const char *what, struct herr *e)
 {
-	const unsigned long ms = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-
-	if (!have_mount_api())
-		return attach_fs(rootfd, dest, tgt_fd, "tmpfs", "tmpfs", ms,
-				 NULL, what, e);
-	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	_cleanup_close_ int mnt = -1;
-	if (fs < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return herr_sys(e, "%s: create tmpfs", what);
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
-		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			      MOUNT_ATTR_NOEXEC);
-	if (mnt < 0)
-		return herr_sys(e, "%s: fsmount", what);
-	if (move_mount(mnt, "", tgt_fd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return herr_sys(e, "%s", what);
-	return steal_fd(&mnt);
+	return attach_fs(rootfd, dest, tgt_fd, "tmpfs", "tmpfs",
+			 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+			 what, e);
 }

@@ -54,9 +54,8 @@ static bool is_dev_null(int fd)
 	       st.st_rdev == makedev(1, 3);
 }
 
-static int check_proc_target(const char *dest, int tgt_fd, int src_fd,
-			     const char *type, const char *what,
-			     struct herr *e)
+int check_proc_target(const char *dest, int tgt_fd, int src_fd,
+		      const char *type, const char *what, struct herr *e)
 {
 	_cleanup_free_ char *clean = path_clean(dest);
 	struct statfs sf;
@@ -82,8 +81,7 @@ static int check_proc_target(const char *dest, int tgt_fd, int src_fd,
 	return herr_set(e, 0, "%s: destination is inside /proc", what);
 }
 
-static int check_kind(int fd, bool want_dir, const char *what,
-		      struct herr *e)
+int check_kind(int fd, bool want_dir, const char *what, struct herr *e)
 {
 	struct stat st;
 
@@ -96,74 +94,6 @@ static int check_kind(int fd, bool want_dir, const char *what,
 	return 0;
 }
 
-static int idmap_fd(const struct rootfs_opts *o, const struct spec_mount *m,
-		    const char *what, struct herr *e)
-{
-	const struct spec_linux *l = o->spec->linux;
-	const struct spec_idmap *u = m->uid_mappings, *g = m->gid_mappings;
-	size_t nu = m->nuid_mappings, ng = m->ngid_mappings;
-
-	/* runtime-spec: without mappings the container's own are used */
-	if (!nu && l) {
-		u = l->uid_mappings;
-		nu = l->nuid_mappings;
-	}
-	if (!ng && l) {
-		g = l->gid_mappings;
-		ng = l->ngid_mappings;
-	}
-	if (!nu || !ng)
-		return herr_set(e, 0, "%s: idmap needs uidMappings and "
-				"gidMappings", what);
-	if (o->userns)
-		/* MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the source
-		 * filesystem's user namespace (the host's), which a process
-		 * in the container's user namespace never has */
-		return herr_set(e, EPERM, "%s: idmap: the mount must be "
-				"prepared outside the container's user "
-				"namespace", what);
-	int fd = idmap_userns(u, nu, g, ng, e);
-	return fd < 0 ? herr_wrap(e, "%s", what) : fd;
-}
-
-static int bind_entry(const struct rootfs_opts *o, int rootfd,
-		      const struct spec_mount *m, const struct mnt_opts *mo,
-		      const char *what, struct herr *e)
-{
-	_cleanup_free_ char *src = NULL;
-	_cleanup_close_ int src_fd = -1, tgt = -1, userns = -1;
-	struct stat st;
-
-	if (!m->source)
-		return herr_set(e, 0, "%s: bind mount without a source", what);
-	src = m->source[0] == '/' ? xstrdup(m->source)
-				  : xasprintf("%s/%s", o->bundle, m->source);
-	/* the source is the config author's host path: symlinks followed */
-	src_fd = open(src, O_PATH | O_CLOEXEC);
-	if (src_fd < 0 || fstat(src_fd, &st) < 0)
-		return herr_sys(e, "%s: source", what);
-	tgt = rfs_open(rootfd, m->destination,
-		       S_ISDIR(st.st_mode) ? RFS_DIR : RFS_FILE,
-		       S_ISDIR(st.st_mode) ? 0755 : 0644, false, e);
-	if (tgt < 0)
-		return herr_wrap(e, "%s: destination", what);
-	if (check_kind(tgt, S_ISDIR(st.st_mode), what, e) < 0 ||
-	    check_proc_target(m->destination, tgt, src_fd, NULL, what, e) < 0)
-		return -1;
-	if (mo->idmap && (userns = idmap_fd(o, m, what, e)) < 0)
-		return -1;
-	struct bind_req b = {
-		.src_fd = src_fd,
-		.recursive = mo->rbind,
-		.set = mo->set,
-		.clr = mo->clr,
-		.rec = (mo->rec.attr_set | mo->rec.attr_clr) ? &mo->rec : NULL,
-		.userns_fd = userns,
-		.idmap_recursive = mo->ridmap,
-	};
-	return attach_bind(rootfd, m->destination, tgt, &b, what, e);
-}
-
 /* In a user namespace without its own network namespace the kernel will
  * not mount sysfs, and without an IPC namespace not mqueue: bind the
  * host's instead, as runc does. */
@@ -173,9 +103,18 @@ static int userns_fallback(const struct rootfs_opts *o, int rootfd,
 			   struct herr *e)
 {
 	const char *src = !strcmp(type, "sysfs") ? "/sys" : "/dev/mqueue";
+	struct mnt_opts top = {.set = mo->set & MS_PER_MOUNT};
+	struct mount_attr rec;
 	struct bind_req b = {.src_fd = -1, .src = src, .recursive = true,
 			     .set = mo->set, .clr = mo->clr, .userns_fd = -1};
 
+	/* the host's submounts (/sys/fs/cgroup/...) come along: they get
+	 * the flags asked for the mount (ro...) too, not just the top */
+	mnt_opts_attr(&top, &rec);
+	rec.attr_clr = 0;
+	rec.attr_set &= ~MOUNT_ATTR__ATIME;
+	if (rec.attr_set && have_mount_api())
+		b.rec = &rec;
 	herr_clear(e);
 	return attach_bind(rootfd, dest, tgt, &b, what, e);
 }
@@ -256,9 +195,10 @@ static int remount_entry(int rootfd, const struct spec_mount *m,
 	return fd;
 }
 
-int mount_entry(const struct rootfs_opts *o, int rootfd,
-		const struct spec_mount *m, struct herr *e)
+int mount_entry(const struct rootfs_opts *o, int rootfd, size_t idx,
+		struct herr *e)
 {
+	const struct spec_mount *m = &o->spec->mounts[idx];
 	_cleanup_free_ char *what = xasprintf(
 		"mount `%s` on `%s`",
 		m->source ? m->source : m->type ? m->type : "none",
@@ -275,7 +215,7 @@ int mount_entry(const struct rootfs_opts *o, int rootfd,
 	if (mo.remount)
 		fd = remount_entry(rootfd, m, &mo, what, e);
 	else if (bind)
-		fd = bind_entry(o, rootfd, m, &mo, what, e);
+		fd = bind_entry(o, rootfd, idx, m, &mo, what, e);
 	else if (!m->type || !m->type[0] || !strcmp(m->type, "none"))
 		fd = herr_set(e, 0, "%s: no filesystem type", what);
 	else

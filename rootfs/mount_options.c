@@ -209,15 +209,30 @@ static const struct {
 	{MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
+static uint64_t ms_bits_to_attr(unsigned long ms)
+{
+	uint64_t attr = 0;
+	for (size_t i = 0; i < sizeof(ms_attr) / sizeof(ms_attr[0]); i++)
+		if (ms & ms_attr[i].ms)
+			attr |= ms_attr[i].attr;
+	return attr;
+}
+
+uint64_t ms_to_attr(unsigned long ms)
+{
+	uint64_t attr = ms_bits_to_attr(ms);
+	if (ms & MS_NOATIME)
+		attr |= MOUNT_ATTR_NOATIME;
+	else if (ms & MS_STRICTATIME)
+		attr |= MOUNT_ATTR_STRICTATIME;
+	return attr;
+}
+
 void mnt_opts_attr(const struct mnt_opts *m, struct mount_attr *a)
 {
 	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < sizeof(ms_attr) / sizeof(ms_attr[0]); i++) {
-		if (m->set & ms_attr[i].ms)
-			a->attr_set |= ms_attr[i].attr;
-		if (m->clr & ms_attr[i].ms)
-			a->attr_clr |= ms_attr[i].attr;
-	}
+	a->attr_set = ms_bits_to_attr(m->set);
+	a->attr_clr = ms_bits_to_attr(m->clr);
 	if ((m->set | m->clr) & MS_ATIME_MASK) {
 		a->attr_clr |= MOUNT_ATTR__ATIME;
 		if (m->set & MS_NOATIME)

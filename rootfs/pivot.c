@@ -95,5 +95,22 @@ static int move_root(const char *rootfs, struct herr *e)
 
 int rootfs_pivot(const struct rootfs_opts *o, struct herr *e)
 {
-	return o->no_pivot ? move_root(o->rootfs, e) : do_pivot(o->rootfs, e);
+	unsigned long prop;
+
+	if ((o->no_pivot ? move_root(o->rootfs, e) : do_pivot(o->rootfs, e)) < 0)
+		return -1;
+	/* The root had to be private for pivot_root (its parent too): give
+	 * it the asked propagation now that it is "/", as runc does, but to
+	 * the root mount only: a recursive change here would override the
+	 * propagation options of every mounts[] entry.  It stays a slave of
+	 * the host (prepare_root), so even "shared" never sends our mounts
+	 * out. */
+	if (rootfs_propagation(o->spec, &prop, e) < 0)
+		return -1;
+	prop &= ~MS_REC;
+	if (prop && prop != MS_PRIVATE &&
+	    mount(NULL, "/", NULL, prop, NULL) < 0)
+		return herr_sys(e, "linux.rootfsPropagation `%s`",
+				o->spec->linux->rootfs_propagation);
+	return 0;
 }

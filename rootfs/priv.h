@@ -47,6 +47,8 @@ int mnt_opts_parse(char *const *opts, size_t n, struct mnt_opts *m,
 void mnt_opts_free(struct mnt_opts *m);
 /* the non-recursive MS_* set/clr as a mount_setattr request */
 void mnt_opts_attr(const struct mnt_opts *m, struct mount_attr *a);
+/* MS_* per-mount flags (atime included) as MOUNT_ATTR_* */
+uint64_t ms_to_attr(unsigned long ms);
 #define MS_ATIME_MASK (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
 /* flags that only a remount can change on an existing bind mount */
 #define MS_PER_MOUNT                                                           \
@@ -63,6 +65,9 @@ struct bind_req {
 	int userns_fd;           /* idmap, -1 if none */
 	bool idmap_recursive;
 };
+/* The detached tree of a bind with its attributes (new mount API) */
+int bind_tree(const struct bind_req *b, const char *what, struct herr *e);
+int attach_tree(int tree, int tgt_fd, const char *what, struct herr *e);
 /* Bind src onto tgt_fd (the resolved destination, `dest` inside rootfd).
  * With the new mount API the tree is cloned, given its attributes while
  * still detached (never visible writable) and attached with move_mount;
@@ -75,6 +80,11 @@ int attach_bind(int rootfd, const char *dest, int tgt_fd,
 int attach_fs(int rootfd, const char *dest, int tgt_fd, const char *type,
 	      const char *src, unsigned long flags, const char *data,
 	      const char *what, struct herr *e);
+/* fsmount.c: a new filesystem with the new mount API (attach_fs uses it
+ * where the kernel has it) */
+int fs_mount_new(const char *type, const char *src, unsigned long flags,
+		 const char *data, int tgt_fd, const char *what,
+		 struct herr *e);
 /* an empty read-only tmpfs (masking a directory) */
 int attach_empty_ro(int rootfd, const char *dest, int tgt_fd,
 		    const char *what, struct herr *e);
@@ -101,13 +111,25 @@ int idmap_userns(const struct spec_idmap *uid, size_t nuid,
 int copy_tree(int src_dir, int dst_dir, struct herr *e);
 
 /* ---- mount.c / cgroup.c / dev.c / propagation.c / mask.c ---- */
-int mount_entry(const struct rootfs_opts *o, int rootfd,
-		const struct spec_mount *m, struct herr *e);
+int mount_entry(const struct rootfs_opts *o, int rootfd, size_t idx,
+		struct herr *e);
+/* the destination fd is a directory (want_dir) or not */
+int check_kind(int fd, bool want_dir, const char *what, struct herr *e);
+/* nothing below /proc but what lxcfs emulates, only procfs on /proc */
+int check_proc_target(const char *dest, int tgt_fd, int src_fd,
+		      const char *type, const char *what, struct herr *e);
+/* bind.c: a bind mounts[] entry (idx: its index, for prepared trees) */
+int bind_entry(const struct rootfs_opts *o, int rootfd, size_t idx,
+	       const struct spec_mount *m, const struct mnt_opts *mo,
+	       const char *what, struct herr *e);
 int mount_cgroup(const struct rootfs_opts *o, int rootfd,
 		 const struct spec_mount *m, const struct mnt_opts *mo,
 		 int tgt_fd, const char *what, struct herr *e);
 int dev_setup(const struct rootfs_opts *o, int rootfd, struct herr *e);
 int prepare_root(const struct rootfs_opts *o, struct herr *e);
+/* linux.rootfsPropagation as MS_* (0 when absent) */
+int rootfs_propagation(const struct spec *s, unsigned long *flags,
+		       struct herr *e);
 int mask_paths(const struct spec *s, int rootfd, struct herr *e);
 int readonly_paths(const struct spec *s, int rootfd, struct herr *e);
 

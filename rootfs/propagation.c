@@ -23,8 +23,8 @@ static const struct {
 	{"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
-static int rootfs_propagation(const struct spec *s, unsigned long *flags,
-			      struct herr *e)
+int rootfs_propagation(const struct spec *s, unsigned long *flags,
+		       struct herr *e)
 {
 	const char *p = s->linux ? s->linux->rootfs_propagation : NULL;
 

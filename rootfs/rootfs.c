@@ -16,7 +16,7 @@ int rootfs_mount(const struct rootfs_opts *o, struct herr *e)
 	if (rootfd < 0)
 		return herr_sys(e, "open root.path `%s`", o->rootfs);
 	for (size_t i = 0; i < o->spec->nmounts; i++)
-		if (mount_entry(o, rootfd, &o->spec->mounts[i], e) < 0)
+		if (mount_entry(o, rootfd, i, e) < 0)
 			return herr_wrap(e, "mounts[%zu]", i);
 	return dev_setup(o, rootfd, e);
 }

@@ -31,7 +31,20 @@ struct rootfs_opts {
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot (ramfs roots) */
 	bool userns;        /* new user namespace: bind devices, no mknod */
 	int console_fd;     /* pty slave for /dev/console, -1 if none */
+	/* from rootfs_idmap_prepare() in the parent, or NULL */
+	const int *idmap_fds;
 };
+
+/* Parent side, before clone, for a container with a user namespace:
+ * idmapped mounts need CAP_SYS_ADMIN in the initial user namespace, which
+ * the child lacks.  Makes the detached, idmapped tree of every idmap/ridmap
+ * bind in mounts[] (with its flags); *fds gets one fd per mounts[] entry,
+ * -1 for the others, or NULL when there are none.  The child inherits them
+ * through clone and gets them in rootfs_opts.idmap_fds; the parent frees
+ * its copies with rootfs_idmap_free() once the child is running. */
+int rootfs_idmap_prepare(const struct spec *s, const char *bundle,
+			 int **fds, struct herr *e);
+void rootfs_idmap_free(const struct spec *s, int *fds);
 
 /* Make "/" a slave of the host recursively (nothing we mount ever reaches
  * the host), apply linux.rootfsPropagation (default rslave, as runc), bind

@@ -91,6 +91,7 @@ static int mount_and_pivot(struct launch *l, const char *state_json,
 		.no_pivot = l->o->no_pivot,
 		.userns = l->userns,
 		.console_fd = -1,
+		.idmap_fds = l->idmap_fds,
 	};
 
 	if (rootfs_mount(&ro, e) < 0)
@@ -187,7 +188,8 @@ void child_main(struct launch *l)
 		herr_sys(&e, "unshare (flags %#lx)", l->late_unshare_flags);
 		child_fail(l, &e);
 	}
-	if (child_two_step(l, &e) < 0 || become_root_in_userns(l, &e) < 0)
+	if (child_two_step(l, &e) < 0 || become_root_in_userns(l, &e) < 0 ||
+	    launch_net_child(l, &e) < 0)
 		child_fail(l, &e);
 	if (setsid() < 0 && errno != EPERM) {
 		herr_sys(&e, "setsid");

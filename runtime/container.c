@@ -95,6 +95,17 @@ static int check_options(struct launch *l, struct herr *e)
 	return 0;
 }
 
+/* What a later delete needs if this create dies half way: the cgroup path
+ * (as a bare path only its leaf counts as ours).  The init needs no record:
+ * it dies with us. */
+static int save_early_state(struct launch *l, struct herr *e)
+{
+	l->c->st.creating = true;
+	if (cgroup_resolve_path(l->spec, l->o->id, &l->c->st.cgroup, e) < 0)
+		return -1;
+	return container_save(l->c, e);
+}
+
 /* security/ logs through us; its seccomp cache lives under --root */
 int launch_security_init(struct globals *g, struct herr *e)
 {
@@ -110,6 +121,26 @@ int launch_security_init(struct globals *g, struct herr *e)
 	return 0;
 }
 
+/* runtime.md: a failing prestart/createRuntime/createContainer hook stops
+ * the container and "continues the lifecycle at step 12" (delete), where
+ * poststop hooks run; a failing poststop hook is only a warning */
+static void launch_poststop_on_failure(struct launch *l)
+{
+	_cleanup_free_ char *json = NULL;
+	struct herr e;
+
+	if (!l->spec || !l->spec->hooks.npoststop || l->pid <= 0 || !l->c)
+		return;
+	kill(l->pid, SIGKILL);
+	while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	l->pid = 0;
+	json = launch_state_json(l, "stopped");
+	if (hooks_run(l->spec->hooks.poststop, l->spec->hooks.npoststop,
+		      "poststop", json, &e) < 0)
+		log_warn("container `%s`: %s", l->c->id, e.msg);
+}
+
 int launch_create(struct globals *g, const struct create_opts *o,
 		  struct launch **out, struct herr *e)
 {
@@ -122,7 +153,9 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		const char *mode = spec_annotation(l->spec, "org.hutch.sandbox");
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
-	if (container_new(g->root, o->id, &l->c, e) < 0)
+	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
+		goto fail;
+	if (save_early_state(l, e) < 0)
 		goto fail;
 	if (cgroup_create(l->spec, o->id, &l->cg, e) < 0)
 		goto fail;
@@ -135,6 +168,7 @@ int launch_create(struct globals *g, const struct create_opts *o,
 	return 0;
 fail:
 	herr_wrap(e, "create container `%s`", o->id);
+	launch_poststop_on_failure(l);
 	launch_destroy(l);
 	launch_free(l);
 	return -1;
@@ -190,6 +224,10 @@ void launch_free(struct launch *l)
 	if (l->sec)
 		security_free(l->sec);
 	container_free(l->c);
+	/* env entries past process.env are ours (LISTEN_FDS, LISTEN_PID) */
+	for (size_t i = l->spec && l->spec->process ? l->spec->process->nenv : 0;
+	     l->env && i < l->nenv; i++)
+		free(l->env[i]);
 	spec_free(l->spec);
 	free(l->bundle);
 	free(l->rootfs);

@@ -64,8 +64,6 @@ static int delete_one(struct globals *g, const char *id, bool force,
 	if (container_load(g->root, id, &c, e) < 0)
 		return -1;
 	st = container_status(c);
-	if (st == ST_CREATING && !force)
-		return herr_set(e, 0, "container `%s` is being created", id);
 	if ((st == ST_RUNNING || st == ST_PAUSED) && !force)
 		return herr_set(e, 0, "container `%s` is %s: stop it first or "
 				"use delete --force", id, cstatus_name(st));
@@ -73,9 +71,10 @@ static int delete_one(struct globals *g, const char *id, bool force,
 		container_thaw(c);
 	/* created: the init only waits on exec.fifo, killing it is the
 	 * spec's "delete a created container" */
-	if (st != ST_STOPPED && st != ST_CREATING &&
+	if (st != ST_STOPPED &&
 	    container_kill_wait(c, SIGKILL, 10000) < 0)
 		return herr_sys(e, "delete container `%s`: kill", id);
+	container_report_oom(c);
 	spec = container_saved_spec(c);
 	r = container_teardown(c, spec, e);
 	spec_free(spec);

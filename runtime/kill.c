@@ -40,14 +40,25 @@ static int kill_container(struct container *c, int sig, bool all,
 	enum cstatus st = container_status(c);
 	_cleanup_close_ int pfd = -1;
 
-	if (st == ST_STOPPED || st == ST_CREATING)
-		return herr_set(e, 0, "container `%s` is not running", c->id);
+	/* ESRCH: containerd's shim reads "no such process" (like runc's
+	 * "container not running") as "already finished", which is what lets
+	 * CRI stop a container that has exited */
+	if (st == ST_CREATING)
+		return herr_set(e, ESRCH, "container `%s` is not running",
+				c->id);
+	/* as runc: --all reaches what is left in the cgroup after the init
+	 * died (a container in the host's pid namespace leaves processes
+	 * behind); an empty cgroup is success */
 	if (all)
 		return container_kill_all(c, sig, e);
+	if (st == ST_STOPPED)
+		return herr_set(e, ESRCH, "container `%s` is not running",
+				c->id);
 	/* pidfd: the signal cannot reach a recycled pid */
 	pfd = syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pfd < 0 || !container_pid_alive(c))
-		return herr_set(e, 0, "container `%s` is not running", c->id);
+		return herr_set(e, ESRCH, "container `%s` is not running",
+				c->id);
 	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
 		return herr_sys(e, "kill container `%s`", c->id);
 	return 0;

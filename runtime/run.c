@@ -24,6 +24,7 @@ static int finish(struct launch *l, bool keep)
 	l->pid = 0; /* reaped */
 	if (container_relock(l->c, &e) < 0)
 		return log_fail(&e);
+	container_report_oom(l->c);
 	if (keep)
 		return 0;
 	if (h->npoststop) {

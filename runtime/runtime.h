@@ -61,6 +61,7 @@ struct container_state {
 	char *cgroup;    /* cgroup_open() argument */
 	char *network;   /* netsetup network name, NULL if none */
 	bool sandbox;    /* KVM sandbox mode */
+	bool creating;   /* written early by create; false once created */
 	uid_t owner;
 	struct spec_kv *annotations;
 	size_t nannotations;
@@ -77,13 +78,16 @@ struct container {
 
 /* id rules: runc's ([A-Za-z0-9_+.-], no "." or ".."), at most 1024 bytes */
 int container_id_check(const char *id, struct herr *e);
-/* make <root>/<id> (error if it exists), lock it */
+/* make <root>/<id> and lock it; an id left behind by a create that died
+ * (no finished state.json) is cleaned up and reused, any other existing id
+ * is an error */
 int container_new(const char *root, const char *id, struct container **out,
 		  struct herr *e);
 /* open and lock an existing container, read state.json if present */
 int container_load(const char *root, const char *id, struct container **out,
 		   struct herr *e);
 int container_save(struct container *c, struct herr *e);
+int container_reclaim(const char *root, const char *id, struct herr *e);
 /* `run` holds no lock while it waits for the workload */
 void container_unlock(struct container *c);
 int container_relock(struct container *c, struct herr *e);
@@ -93,6 +97,9 @@ void container_free(struct container *c);
 void container_freep(struct container **c);
 #define _cleanup_container_ __attribute__((cleanup(container_freep)))
 
+/* Status.  Loading takes the id's lock, which a create holds from start to
+ * end: a loaded container without a finished state.json is the remains of
+ * a create that died, and counts as stopped. */
 enum cstatus container_status(struct container *c);
 bool container_paused(struct container *c); /* cgroup freezer */
 const char *cstatus_name(enum cstatus s);
@@ -178,6 +185,7 @@ struct launch {
 	int init_root_fd;        /* exec: /proc/<init>/root */
 	int join_flags;          /* exec: namespaces to join by pidfd */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
+	int *idmap_fds;          /* rootfs_idmap_prepare(): child's copies */
 };
 
 /* The create sequence (DESIGN.md section 2).  On success the container is
@@ -195,8 +203,12 @@ int child_two_step(struct launch *l, struct herr *e);
 int launch_on_userns(struct launch *l, struct herr *e);
 int launch_on_pid(struct launch *l, const void *data, size_t len,
 		  struct herr *e);
-/* network.c: netsetup glue (after clone, before GO; and its undo) */
+/* network.c: netsetup glue: checks and /etc mounts before anything exists,
+ * set-up after clone (before GO), loopback by the child when the parent
+ * cannot enter its namespace, and the undo */
+int launch_net_prepare(struct launch *l, struct herr *e);
 int launch_net_setup(struct launch *l, struct herr *e);
+int launch_net_child(struct launch *l, struct herr *e);
 void launch_net_destroy(struct launch *l);
 /* undo everything of a failed or finished launch (kill, cgroups, state) */
 void launch_destroy(struct launch *l);
@@ -293,6 +305,26 @@ void wait_block_signals(void);
 int wait_container(pid_t pid, int master, int *status, struct herr *e);
 /* exit status of `run`: the code, or 128+N for a signal */
 int wait_exit_code(int status);
+
+/* ---- cgroup_cmd.c: what pause, resume, update, ps and events share ------ */
+struct cgroup;
+int container_cgroup(struct container *c, struct cgroup **out,
+		     struct herr *e);
+/* run/delete: log a warning when the OOM killer hit the container */
+void container_report_oom(struct container *c);
+/* load a container with processes (not stopped, not being created) and
+ * open its cgroup; on error *c and *cg are NULL */
+int container_load_live(struct globals *g, const char *id,
+			struct container **c, struct cgroup **cg,
+			struct herr *e);
+/* pause: running|created -> frozen; resume: paused -> thawed */
+int container_set_frozen(struct globals *g, const char *id, bool frozen,
+			 struct herr *e);
+/* COMMAND [--help] ID: 0, 1 = bad usage, 2 = help printed */
+int parse_id_only(const char *cmd, int argc, char **argv, const char **id);
+/* runc's flag syntax: sizes "512m", "1g", "-1"; durations "5s", "100ms" */
+int parse_size(const char *s, int64_t *out);
+int parse_duration_ns(const char *s, uint64_t *out);
 
 /* log.c: --log/--log-format.  Errors go to the log (JSON lines
  * {"level":"error","msg":"...","time":"..."} with --log-format json) and to

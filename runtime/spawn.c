@@ -10,6 +10,7 @@
 
 #include "cgroups/cgroups.h"
 #include "namespaces/namespaces.h"
+#include "rootfs/rootfs.h"
 #include "runtime/runtime.h"
 #include "security/security.h"
 
@@ -118,6 +119,11 @@ static int clone_child(struct launch *l, struct herr *e)
 	if (plan_namespaces(l, &new_time, e) < 0 || make_channels(l, e) < 0)
 		return -1;
 	l->parent_pid = getpid();
+	/* idmapped binds of a userns container are made here, where we
+	 * still hold CAP_SYS_ADMIN over the host's filesystems */
+	if (l->userns &&
+	    rootfs_idmap_prepare(l->spec, l->bundle, &l->idmap_fds, e) < 0)
+		return -1;
 	r = enter_parent_ns(l, new_time, &saved, e);
 	if (r == 0) {
 		l->pid = ns_clone(l->clone_flags, cgroup_clone_fd(l->cg),
@@ -126,6 +132,8 @@ static int clone_child(struct launch *l, struct herr *e)
 			child_main(l);
 	}
 	leave_parent_ns(&saved);
+	rootfs_idmap_free(l->spec, l->idmap_fds);
+	l->idmap_fds = NULL;
 	if (r < 0 || l->pid < 0) {
 		l->pid = 0;
 		return -1;
@@ -153,6 +161,7 @@ static void fill_state(struct launch *l)
 	st->bundle = xstrdup(l->bundle);
 	st->rootfs = xstrdup(l->rootfs);
 	st->created = xstrdup(when);
+	free(st->cgroup);
 	st->cgroup = xstrdup(cgroup_saved(l->cg));
 	st->sandbox = l->sandbox;
 	st->owner = getuid();
@@ -334,6 +343,7 @@ int launch_created(struct launch *l, struct herr *e)
 					 0600, e) < 0)
 			return herr_wrap(e, "keep the config");
 	}
+	l->c->st.creating = false;
 	if (container_save(l->c, e) < 0)
 		return -1;
 	if (l->o->pid_file) {

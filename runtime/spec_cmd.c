@@ -54,7 +54,7 @@ static int cmd_features(struct globals *g, int argc, char **argv)
 {
 	_cleanup_free_ char *json = spec_features_json();
 
-	printf("%s\n", json);
+	fputs(json, stdout); /* ends with its own newline */
 	return 0;
 }
 

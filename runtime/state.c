@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <yajl/yajl_tree.h>
@@ -15,7 +16,8 @@ int container_id_check(const char *id, struct herr *e)
 
 	if (!n)
 		return herr_set(e, 0, "container id must not be empty");
-	if (n > 1024 || !strcmp(id, ".") || !strcmp(id, ".."))
+	/* a file name (NAME_MAX 255); a leading dot is ours (.new-*, caches) */
+	if (n > 250 || id[0] == '.')
 		return herr_set(e, 0, "invalid container id `%.64s`", id);
 	for (const char *p = id; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -63,29 +65,52 @@ static int lock_dir(struct container *c, struct herr *e)
 	return 0;
 }
 
+/* The id's dir must never be seen unlocked before its state exists (a
+ * second create would take it for the remains of a dead one): it is made
+ * under a private name, locked, then renamed into place. */
+static int publish_dir(struct container *c, const char *tmp, struct herr *e)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (renameat2(c->root_fd, tmp, c->root_fd, c->id,
+			      RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return herr_sys(e, "create state of container `%s`", c->id);
+		if (attempt || container_reclaim(c->root, c->id, e) < 0)
+			break;
+	}
+	if (!e->msg[0])
+		herr_set(e, 0, "container `%s` already exists", c->id);
+	return -1;
+}
+
 int container_new(const char *root, const char *id, struct container **out,
 		  struct herr *e)
 {
+	char tmp[64];
 	struct container *c;
 
 	if (container_id_check(id, e) < 0)
 		return -1;
+	herr_clear(e);
 	c = container_alloc(root, id);
 	c->root_fd = open_root(root, true, e);
 	if (c->root_fd < 0)
 		goto fail;
-	if (mkdirat(c->root_fd, id, 0700) < 0) {
-		if (errno == EEXIST)
-			herr_set(e, 0, "container `%s` already exists", id);
-		else
-			herr_sys(e, "create state of container `%s`", id);
+	snprintf(tmp, sizeof(tmp), ".new-%d", (int)getpid());
+	if (mkdirat(c->root_fd, tmp, 0700) < 0) {
+		herr_sys(e, "create state of container `%s`", id);
 		goto fail;
 	}
-	c->dir_fd = openat(c->root_fd, id,
+	c->dir_fd = openat(c->root_fd, tmp,
 			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->dir_fd < 0 || flock(c->dir_fd, LOCK_EX) < 0) {
 		herr_sys(e, "open state of container `%s`", id);
-		unlinkat(c->root_fd, id, AT_REMOVEDIR);
+		unlinkat(c->root_fd, tmp, AT_REMOVEDIR);
+		goto fail;
+	}
+	if (publish_dir(c, tmp, e) < 0) {
+		unlinkat(c->root_fd, tmp, AT_REMOVEDIR);
 		goto fail;
 	}
 	c->st.id = xstrdup(id);
@@ -170,6 +195,10 @@ static void state_from_tree(struct container_state *st, yajl_val t)
 	st->network = dup_or_null(tree_str(t, "network"));
 	st->owner = tree_int(t, "owner");
 	st->sandbox = YAJL_IS_TRUE(yajl_tree_get(t, sb, yajl_t_true));
+	{
+		const char *cr[] = {"creating", NULL};
+		st->creating = YAJL_IS_TRUE(yajl_tree_get(t, cr, yajl_t_true));
+	}
 	if (!a)
 		return;
 	st->annotations = xcalloc(a->u.object.len, sizeof(struct spec_kv));
@@ -246,7 +275,9 @@ int container_save(struct container *c, struct herr *e)
 	strbuf_json_string(&b, c->id);
 	strbuf_printf(&b, ",\"pid\":%d,\"pidStart\":%llu,\"owner\":%u",
 		      (int)st->pid, st->pid_start, (unsigned)st->owner);
-	strbuf_printf(&b, ",\"sandbox\":%s", st->sandbox ? "true" : "false");
+	strbuf_printf(&b, ",\"sandbox\":%s,\"creating\":%s",
+		      st->sandbox ? "true" : "false",
+		      st->creating ? "true" : "false");
 	const char *keys[] = {"bundle", "rootfs", "created", "cgroup",
 			      "network"};
 	const char *vals[] = {st->bundle, st->rootfs, st->created, st->cgroup,

@@ -51,8 +51,8 @@ enum cstatus container_status(struct container *c)
 {
 	struct stat st;
 
-	if (!c->have_state)
-		return ST_CREATING;
+	if (!c->have_state || c->st.creating)
+		return ST_STOPPED;
 	if (!container_pid_alive(c))
 		return ST_STOPPED;
 	if (fstatat(c->dir_fd, "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0)

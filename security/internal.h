@@ -78,6 +78,9 @@ int sec_rlimits_apply(const struct security *sec, struct herr *e);
 /* sec_bpf_compile.c: profile -> BPF with libseccomp */
 int sec_bpf_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
 		    unsigned short *ninsns, struct herr *e);
+/* seccomp_enosys.c: ENOSYS for syscalls newer than the profile */
+void sec_bpf_enosys_stub(const struct spec_seccomp *sc, uint32_t def,
+			 struct sock_filter **insns, unsigned short *n);
 int sec_seccomp_action(const char *name, bool has_errno, uint32_t errno_ret,
 		   uint32_t *out);
 int sec_seccomp_flags(const struct spec_seccomp *sc, bool notify,

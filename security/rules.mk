@@ -12,3 +12,6 @@ $(DMZ_BIN): security/dmz/dmz.c
 
 $(O)/security/self_protect.o: $(DMZ_BIN)
 $(O)/security/self_protect.o: CFLAGS += -DHUTCH_DMZ_PATH='"$(abspath $(DMZ_BIN))"'
+
+# tests/integration/cve-2022-29162.bats sets file capabilities (setcap)
+DEPS_TEST += libcap2-bin

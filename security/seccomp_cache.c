@@ -71,7 +71,7 @@ void sec_cache_key(const struct spec_seccomp *sc, char hex[65])
 	uint8_t d[32];
 
 	sec_sha256_init(&c);
-	put_str(&c, "hutch seccomp bpf v1");
+	put_str(&c, "hutch seccomp bpf v2"); /* v2: ENOSYS stub */
 	put_u64(&c, v ? v->major : 0);
 	put_u64(&c, v ? v->minor : 0);
 	put_u64(&c, v ? v->micro : 0);

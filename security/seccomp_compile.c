@@ -219,8 +219,10 @@ int sec_bpf_compile(const struct spec_seccomp *sc, struct sock_filter **insns,
 	if (sc->nsyscalls > 32)
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (add_archs(ctx, sc, e) == 0 && add_syscalls(ctx, sc, def, e) == 0 &&
-	    export_bpf(ctx, insns, ninsns, e) == 0)
+	    export_bpf(ctx, insns, ninsns, e) == 0) {
+		sec_bpf_enosys_stub(sc, def, insns, ninsns);
 		r = 0;
+	}
 	seccomp_release(ctx);
 	return r;
 }

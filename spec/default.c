@@ -53,32 +53,32 @@ static const char *const *const caps = V("CAP_AUDIT_WRITE", "CAP_KILL",
 
 static void write_process(struct jw *w)
 {
-	jw_open(w, "process", '{');
-	jw_bool(w, "terminal", true);
-	jw_open(w, "user", '{');
-	jw_int(w, "uid", 0);
-	jw_int(w, "gid", 0);
-	jw_close(w, '}');
-	jw_strs(w, "args", V("sh"));
-	jw_strs(w, "env", V("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	sp_jw_open(w, "process", '{');
+	sp_jw_bool(w, "terminal", true);
+	sp_jw_open(w, "user", '{');
+	sp_jw_int(w, "uid", 0);
+	sp_jw_int(w, "gid", 0);
+	sp_jw_close(w, '}');
+	sp_jw_strs(w, "args", V("sh"));
+	sp_jw_strs(w, "env", V("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
 			    "/usr/bin:/sbin:/bin",
 			    "TERM=xterm"));
-	jw_str(w, "cwd", "/");
+	sp_jw_str(w, "cwd", "/");
 	/* no inheritable or ambient set (CVE-2022-29162) */
-	jw_open(w, "capabilities", '{');
-	jw_strs(w, "bounding", caps);
-	jw_strs(w, "effective", caps);
-	jw_strs(w, "permitted", caps);
-	jw_close(w, '}');
-	jw_open(w, "rlimits", '[');
-	jw_open(w, NULL, '{');
-	jw_str(w, "type", "RLIMIT_NOFILE");
-	jw_int(w, "hard", 1024);
-	jw_int(w, "soft", 1024);
-	jw_close(w, '}');
-	jw_close(w, ']');
-	jw_bool(w, "noNewPrivileges", true);
-	jw_close(w, '}');
+	sp_jw_open(w, "capabilities", '{');
+	sp_jw_strs(w, "bounding", caps);
+	sp_jw_strs(w, "effective", caps);
+	sp_jw_strs(w, "permitted", caps);
+	sp_jw_close(w, '}');
+	sp_jw_open(w, "rlimits", '[');
+	sp_jw_open(w, NULL, '{');
+	sp_jw_str(w, "type", "RLIMIT_NOFILE");
+	sp_jw_int(w, "hard", 1024);
+	sp_jw_int(w, "soft", 1024);
+	sp_jw_close(w, '}');
+	sp_jw_close(w, ']');
+	sp_jw_bool(w, "noNewPrivileges", true);
+	sp_jw_close(w, '}');
 }
 
 static const struct dmount *pick(const struct dmount *m, bool rootless)
@@ -93,29 +93,29 @@ static const struct dmount *pick(const struct dmount *m, bool rootless)
 
 static void write_mounts(struct jw *w, bool rootless)
 {
-	jw_open(w, "mounts", '[');
+	sp_jw_open(w, "mounts", '[');
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
 		const struct dmount *m = pick(&mounts[i], rootless);
-		jw_open(w, NULL, '{');
-		jw_str(w, "destination", m->dest);
-		jw_str(w, "type", m->type);
-		jw_str(w, "source", m->src);
+		sp_jw_open(w, NULL, '{');
+		sp_jw_str(w, "destination", m->dest);
+		sp_jw_str(w, "type", m->type);
+		sp_jw_str(w, "source", m->src);
 		if (m->opts)
-			jw_strs(w, "options", m->opts);
-		jw_close(w, '}');
+			sp_jw_strs(w, "options", m->opts);
+		sp_jw_close(w, '}');
 	}
-	jw_close(w, ']');
+	sp_jw_close(w, ']');
 }
 
 static void write_idmap(struct jw *w, const char *key, unsigned id)
 {
-	jw_open(w, key, '[');
-	jw_open(w, NULL, '{');
-	jw_int(w, "containerID", 0);
-	jw_int(w, "hostID", id);
-	jw_int(w, "size", 1);
-	jw_close(w, '}');
-	jw_close(w, ']');
+	sp_jw_open(w, key, '[');
+	sp_jw_open(w, NULL, '{');
+	sp_jw_int(w, "containerID", 0);
+	sp_jw_int(w, "hostID", id);
+	sp_jw_int(w, "size", 1);
+	sp_jw_close(w, '}');
+	sp_jw_close(w, ']');
 }
 
 static void write_linux(struct jw *w, bool rootless)
@@ -124,48 +124,48 @@ static void write_linux(struct jw *w, bool rootless)
 		? V("pid", "ipc", "uts", "mount", "cgroup", "user")
 		: V("pid", "network", "ipc", "uts", "mount", "cgroup");
 
-	jw_open(w, "linux", '{');
+	sp_jw_open(w, "linux", '{');
 	if (rootless) {
 		write_idmap(w, "uidMappings", geteuid());
 		write_idmap(w, "gidMappings", getegid());
 	} else {
 		/* deny every device; rootfs/ creates the default ones */
-		jw_open(w, "resources", '{');
-		jw_open(w, "devices", '[');
-		jw_open(w, NULL, '{');
-		jw_bool(w, "allow", false);
-		jw_str(w, "access", "rwm");
-		jw_close(w, '}');
-		jw_close(w, ']');
-		jw_close(w, '}');
+		sp_jw_open(w, "resources", '{');
+		sp_jw_open(w, "devices", '[');
+		sp_jw_open(w, NULL, '{');
+		sp_jw_bool(w, "allow", false);
+		sp_jw_str(w, "access", "rwm");
+		sp_jw_close(w, '}');
+		sp_jw_close(w, ']');
+		sp_jw_close(w, '}');
 	}
-	jw_open(w, "namespaces", '[');
+	sp_jw_open(w, "namespaces", '[');
 	for (; *ns; ns++) {
-		jw_open(w, NULL, '{');
-		jw_str(w, "type", *ns);
-		jw_close(w, '}');
+		sp_jw_open(w, NULL, '{');
+		sp_jw_str(w, "type", *ns);
+		sp_jw_close(w, '}');
 	}
-	jw_close(w, ']');
-	jw_strs(w, "maskedPaths", masked);
-	jw_strs(w, "readonlyPaths", readonly);
-	jw_close(w, '}');
+	sp_jw_close(w, ']');
+	sp_jw_strs(w, "maskedPaths", masked);
+	sp_jw_strs(w, "readonlyPaths", readonly);
+	sp_jw_close(w, '}');
 }
 
 char *spec_default_json(bool rootless)
 {
 	struct jw w;
 
-	jw_init(&w, "\t");
-	jw_open(&w, NULL, '{');
-	jw_str(&w, "ociVersion", "1.2.0");
+	sp_jw_init(&w, "\t");
+	sp_jw_open(&w, NULL, '{');
+	sp_jw_str(&w, "ociVersion", "1.2.0");
 	write_process(&w);
-	jw_open(&w, "root", '{');
-	jw_str(&w, "path", "rootfs");
-	jw_bool(&w, "readonly", true);
-	jw_close(&w, '}');
-	jw_str(&w, "hostname", "hutch");
+	sp_jw_open(&w, "root", '{');
+	sp_jw_str(&w, "path", "rootfs");
+	sp_jw_bool(&w, "readonly", true);
+	sp_jw_close(&w, '}');
+	sp_jw_str(&w, "hostname", "hutch");
 	write_mounts(&w, rootless);
 	write_linux(&w, rootless);
-	jw_close(&w, '}');
-	return jw_finish(&w);
+	sp_jw_close(&w, '}');
+	return sp_jw_finish(&w);
 }

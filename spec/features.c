@@ -13,79 +13,80 @@
 static void write_names(struct jw *w, const char *key,
 			const struct name_val *t)
 {
-	jw_open(w, key, '[');
+	sp_jw_open(w, key, '[');
 	for (; t->name; t++)
-		jw_str(w, NULL, t->name);
-	jw_close(w, ']');
+		sp_jw_str(w, NULL, t->name);
+	sp_jw_close(w, ']');
 }
 
 static void write_enabled(struct jw *w, const char *key, bool on)
 {
-	jw_open(w, key, '{');
-	jw_bool(w, "enabled", on);
-	jw_close(w, '}');
+	sp_jw_open(w, key, '{');
+	sp_jw_bool(w, "enabled", on);
+	sp_jw_close(w, '}');
 }
 
 static void write_seccomp(struct jw *w)
 {
-	jw_open(w, "seccomp", '{');
-	jw_bool(w, "enabled", true);
-	jw_strs(w, "actions", seccomp_actions);
-	jw_strs(w, "operators", seccomp_ops);
-	jw_strs(w, "archs", seccomp_features_archs);
-	jw_strs(w, "knownFlags", seccomp_flags);
-	jw_strs(w, "supportedFlags", seccomp_supported_flags);
-	jw_close(w, '}');
+	sp_jw_open(w, "seccomp", '{');
+	sp_jw_bool(w, "enabled", true);
+	sp_jw_strs(w, "actions", sp_seccomp_actions);
+	sp_jw_strs(w, "operators", sp_seccomp_ops);
+	sp_jw_strs(w, "archs", sp_seccomp_features_archs);
+	sp_jw_strs(w, "knownFlags", sp_seccomp_flags);
+	sp_jw_strs(w, "supportedFlags", sp_seccomp_supported_flags);
+	sp_jw_close(w, '}');
 }
 
 static void write_linux(struct jw *w)
 {
-	jw_open(w, "linux", '{');
-	write_names(w, "namespaces", ns_names);
-	write_names(w, "capabilities", cap_names);
-	jw_open(w, "cgroup", '{');
-	jw_bool(w, "v1", true);
-	jw_bool(w, "v2", true);
-	jw_bool(w, "systemd", false);
-	jw_bool(w, "systemdUser", false);
-	jw_bool(w, "rdma", false);
-	jw_close(w, '}');
+	sp_jw_open(w, "linux", '{');
+	write_names(w, "namespaces", sp_ns_names);
+	write_names(w, "capabilities", sp_cap_names);
+	sp_jw_open(w, "cgroup", '{');
+	sp_jw_bool(w, "v1", true);
+	sp_jw_bool(w, "v2", true);
+	sp_jw_bool(w, "systemd", false);
+	sp_jw_bool(w, "systemdUser", false);
+	sp_jw_bool(w, "rdma", false);
+	sp_jw_close(w, '}');
 	write_seccomp(w);
 	write_enabled(w, "apparmor", false);
 	write_enabled(w, "selinux", false);
 	write_enabled(w, "intelRdt", false);
-	jw_open(w, "mountExtensions", '{');
+	sp_jw_open(w, "mountExtensions", '{');
 	write_enabled(w, "idmap", true);
-	jw_close(w, '}');
-	jw_close(w, '}');
+	sp_jw_close(w, '}');
+	sp_jw_close(w, '}');
 }
 
 /* the org.hutch.* annotations config.json may carry (DESIGN.md 6, issue 7),
  * with the values they take */
 static void write_annotations(struct jw *w)
 {
-	jw_open(w, "annotations", '{');
-	jw_str(w, "org.hutch.version", HUTCH_VERSION);
-	jw_str(w, "org.hutch.sandbox", "vm");
-	jw_str(w, "org.hutch.network", "none|bridge|NAME");
-	jw_str(w, "org.hutch.ports", "HOST:CONTAINER[/tcp|/udp],...");
-	jw_close(w, '}');
-	jw_strs(w, "potentiallyUnsafeConfigAnnotations", V("org.hutch."));
+	sp_jw_open(w, "annotations", '{');
+	sp_jw_str(w, "org.hutch.version", HUTCH_VERSION);
+	sp_jw_str(w, "org.hutch.sandbox", "vm");
+	sp_jw_str(w, "org.hutch.network", "none|bridge|NAME");
+	sp_jw_str(w, "org.hutch.ports", "HOST:CONTAINER[/tcp|/udp],...");
+	sp_jw_close(w, '}');
+	sp_jw_strs(w, "potentiallyUnsafeConfigAnnotations", V("org.hutch."));
 }
 
 char *spec_features_json(void)
 {
 	struct jw w;
 
-	jw_init(&w, "    ");
-	jw_open(&w, NULL, '{');
-	jw_str(&w, "ociVersionMin", "1.0.0");
-	jw_str(&w, "ociVersionMax", "1.2.0");
-	jw_strs(&w, "hooks", V("prestart", "createRuntime", "createContainer",
-			       "startContainer", "poststart", "poststop"));
-	jw_strs(&w, "mountOptions", mount_options);
+	sp_jw_init(&w, "    ");
+	sp_jw_open(&w, NULL, '{');
+	sp_jw_str(&w, "ociVersionMin", "1.0.0");
+	sp_jw_str(&w, "ociVersionMax", "1.2.0");
+	sp_jw_strs(&w, "hooks",
+		   V("prestart", "createRuntime", "createContainer",
+		     "startContainer", "poststart", "poststop"));
+	sp_jw_strs(&w, "mountOptions", sp_mount_options);
 	write_linux(&w);
 	write_annotations(&w);
-	jw_close(&w, '}');
-	return jw_finish(&w);
+	sp_jw_close(&w, '}');
+	return sp_jw_finish(&w);
 }

@@ -10,6 +10,9 @@
 #include "spec/spec.h"
 #include "util/util.h"
 
+/* Every symbol shared between the files of spec/ starts with sp_: the
+ * library is one static archive with every folder in it. */
+
 /* ---------- json.c: a JSON tree built with yajl's callback API ----------
  * Limits, so that hostile input gets an error instead of a crash or a hang:
  * nesting depth, document size and value count.  The tree lives in an arena
@@ -25,7 +28,7 @@ struct jnode {
 	const char *key;    /* member name when the parent is an object */
 	union {
 		struct jnode *first; /* J_ARRAY / J_OBJECT */
-		const char *str;     /* J_STRING (NUL-terminated), J_NUMBER text */
+		const char *str;     /* J_STRING (NUL-ended), J_NUMBER text */
 		bool b;              /* J_BOOL */
 	} u;
 	uint32_t n; /* children, or string length in bytes */
@@ -34,16 +37,15 @@ struct jnode {
 
 struct jdoc;
 /* Errors are "line L, column C: what" (no JSON path: the text is not JSON). */
-int json_parse(const char *text, size_t len, struct jdoc **out,
+int sp_json_parse(const char *text, size_t len, struct jdoc **out,
 	       struct herr *e);
-const struct jnode *json_root(const struct jdoc *d);
-void json_free(struct jdoc *d);
-const char *json_type_name(int type);
+const struct jnode *sp_json_root(const struct jdoc *d);
+void sp_json_free(struct jdoc *d);
+const char *sp_json_type_name(int type);
 
-/* ---------- map.c: JSON tree -> C structs through field tables ---------- */
-
-/* the JSON path of the value being mapped, for error messages: a stack of
- * segments (keys point into the field tables or the JSON tree) */
+/* ---------- path.c: the JSON path of the value being mapped ----------
+ * a stack of segments (keys point into the field tables or the JSON tree),
+ * rendered only by sp_pfail() */
 #define PCTX_MAX_SEGS (JSON_MAX_DEPTH + 8)
 enum { SEG_KEY, SEG_MAPKEY, SEG_INDEX };
 struct pseg {
@@ -57,12 +59,14 @@ struct pctx {
 	struct pseg seg[PCTX_MAX_SEGS];
 };
 /* `<path>: <message>`; returns -1 */
-int pfail(struct pctx *c, const char *fmt, ...)
+int sp_pfail(struct pctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-size_t ppush_key(struct pctx *c, const char *key);     /* .key */
-size_t ppush_index(struct pctx *c, size_t i);          /* [i] */
-size_t ppush_mapkey(struct pctx *c, const char *key);  /* ["key"] */
-void ppop(struct pctx *c, size_t old);
+size_t sp_ppush_key(struct pctx *c, const char *key);     /* .key */
+size_t sp_ppush_index(struct pctx *c, size_t i);          /* [i] */
+size_t sp_ppush_mapkey(struct pctx *c, const char *key);  /* ["key"] */
+void sp_ppop(struct pctx *c, size_t old);
+
+/* ---------- map.c: JSON tree -> C structs through field tables ---------- */
 
 enum fkind {
 	FK_STR,    /* char * */
@@ -78,7 +82,7 @@ enum fkind {
 	FK_OBJ,    /* pointer to a struct of sub->size */
 	FK_EMBED,  /* struct inside this one (off may be 0: same struct) */
 	FK_ARR,    /* array of structs, count at aux */
-	FK_KEYED,  /* object of objects -> array of structs, key at sub->key_off */
+	FK_KEYED,  /* object of objects -> array; key at sub->key_off */
 	FK_CUSTOM, /* scalar decoded by custom(); never owns memory */
 };
 
@@ -107,10 +111,10 @@ struct fdesc {
 };
 
 /* map an object node into obj (zeroed by the caller) */
-int map_object(struct pctx *c, const struct jnode *v, void *obj,
+int sp_map_object(struct pctx *c, const struct jnode *v, void *obj,
 	       const struct fdesc *d);
-/* free what map_object allocated inside obj (not obj itself) */
-void desc_free(const struct fdesc *d, void *obj);
+/* free what sp_map_object allocated inside obj (not obj itself) */
+void sp_desc_free(const struct fdesc *d, void *obj);
 
 #define FLD(k, kind, T, m, aux, flags)                                         \
 	{k, kind, flags, offsetof(T, m), aux, NULL, NULL}
@@ -122,25 +126,25 @@ void desc_free(const struct fdesc *d, void *obj);
 	{k, FK_CUSTOM, flags, offsetof(T, m), NO_AUX, NULL, fn}
 
 /* descriptors of the documents and shared parts (parse_*.c) */
-extern const struct fdesc spec_desc, process_desc, resources_desc,
-	linux_desc, seccomp_desc, idmap_desc;
+extern const struct fdesc sp_spec_desc, sp_process_desc, sp_resources_desc,
+	sp_linux_desc, sp_seccomp_desc, sp_idmap_desc;
 /* a one-letter string from `allowed` into *dst */
-int one_letter(struct pctx *c, const struct jnode *v, char *dst,
+int sp_one_letter(struct pctx *c, const struct jnode *v, char *dst,
 	       const char *allowed, const char *what);
 
 /* checks shared between files */
-bool path_is_absolute(const char *p);
-int check_abs_path(struct pctx *c, const char *key, const char *p);
-int check_cpu_list(struct pctx *c, const char *key, const char *list);
-bool semver_ok(const char *v);
-bool ifname_ok(const char *n);
-bool component_ok(const char *n);
-bool no_dotdot(const char *p);
+bool sp_path_is_absolute(const char *p);
+int sp_check_abs_path(struct pctx *c, const char *key, const char *p);
+int sp_check_cpu_list(struct pctx *c, const char *key, const char *list);
+bool sp_semver_ok(const char *v);
+bool sp_ifname_ok(const char *n);
+bool sp_component_ok(const char *n);
+bool sp_no_dotdot(const char *p);
 /* `<path>.key: unknown <what> "<got>"` */
-int fail_not_in(struct pctx *c, const char *key, const char *what,
+int sp_fail_not_in(struct pctx *c, const char *key, const char *what,
 		const char *got);
 /* every v[i] must be in known: `<path>.key[i]: unknown <what> "..."` */
-int check_names(struct pctx *c, const char *key, char **v, size_t n,
+int sp_check_names(struct pctx *c, const char *key, char **v, size_t n,
 		const char *const *known, const char *what);
 
 /* ---------- names.c: the names the spec defines ---------- */
@@ -148,16 +152,16 @@ struct name_val {
 	const char *name;
 	int val;
 };
-extern const struct name_val cap_names[], rlimit_names[], ns_names[];
-extern const char *const seccomp_actions[], *const seccomp_ops[],
-	*const seccomp_archs[], *const seccomp_flags[],
-	*const seccomp_supported_flags[], *const seccomp_features_archs[];
-extern const char *const mount_options[];
-int name_lookup(const struct name_val *t, const char *name); /* -1: none */
-bool str_in(const char *const *list, const char *s);
+extern const struct name_val sp_cap_names[], sp_rlimit_names[], sp_ns_names[];
+extern const char *const sp_seccomp_actions[], *const sp_seccomp_ops[],
+	*const sp_seccomp_archs[], *const sp_seccomp_flags[],
+	*const sp_seccomp_supported_flags[], *const sp_seccomp_features_archs[];
+extern const char *const sp_mount_options[];
+int sp_name_lookup(const struct name_val *t, const char *name); /* -1: none */
+bool sp_str_in(const char *const *list, const char *s);
 /* index of the first element equal to an earlier one, 0 if none (lists
  * here are short: rlimits, namespaces) */
-size_t first_dup(const void *v, size_t n, size_t size,
+size_t sp_first_dup(const void *v, size_t n, size_t size,
 		 bool (*same)(const void *a, const void *b));
 
 /* ---------- jsonw.c: a small JSON writer (pretty or compact) ---------- */
@@ -168,13 +172,14 @@ struct jw {
 	bool first[JSON_MAX_DEPTH + 1];
 	bool after_key;
 };
-void jw_init(struct jw *w, const char *indent);
-void jw_open(struct jw *w, const char *key, char bracket); /* '{' or '[' */
-void jw_close(struct jw *w, char bracket);
-void jw_str(struct jw *w, const char *key, const char *s);
-void jw_int(struct jw *w, const char *key, long long v);
-void jw_bool(struct jw *w, const char *key, bool v);
-void jw_strs(struct jw *w, const char *key, const char *const *v); /* NULL-end */
-char *jw_finish(struct jw *w); /* adds the final newline */
+void sp_jw_init(struct jw *w, const char *indent);
+void sp_jw_open(struct jw *w, const char *key, char bracket); /* '{' or '[' */
+void sp_jw_close(struct jw *w, char bracket);
+void sp_jw_str(struct jw *w, const char *key, const char *s);
+void sp_jw_int(struct jw *w, const char *key, long long v);
+void sp_jw_bool(struct jw *w, const char *key, bool v);
+/* v ends with NULL */
+void sp_jw_strs(struct jw *w, const char *key, const char *const *v);
+char *sp_jw_finish(struct jw *w); /* adds the final newline */
 
 #endif

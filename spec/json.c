@@ -71,9 +71,9 @@ static void open_path(struct builder *b, struct pctx *c)
 	for (int i = 1; i < b->depth; i++) {
 		const struct jnode *parent = b->open[i - 1];
 		if (parent->type == J_OBJECT)
-			ppush_key(c, b->open[i]->key);
+			sp_ppush_key(c, b->open[i]->key);
 		else
-			ppush_index(c, parent->n - 1);
+			sp_ppush_index(c, parent->n - 1);
 	}
 }
 
@@ -179,7 +179,7 @@ static int on_key(void *ctx, const unsigned char *k, size_t len)
 	if (memchr(k, '\0', len)) {
 		struct pctx c = {.e = b->e};
 		open_path(b, &c);
-		pfail(&c, "member name contains a NUL character");
+		sp_pfail(&c, "member name contains a NUL character");
 		return 0;
 	}
 	b->key = arena_str(b->doc, k, len);
@@ -209,7 +209,7 @@ static int check_duplicates(struct builder *b, const struct jnode *obj)
 		if (!strcmp(v[i - 1]->key, v[i]->key)) {
 			struct pctx c = {.e = b->e};
 			open_path(b, &c);
-			pfail(&c, "duplicate key \"%.64s\"", v[i]->key);
+			sp_pfail(&c, "duplicate key \"%.64s\"", v[i]->key);
 			return 0;
 		}
 	}
@@ -316,7 +316,7 @@ static int run_parser(yajl_handle h, struct builder *b, const char *text,
 	return -1;
 }
 
-int json_parse(const char *text, size_t len, struct jdoc **out,
+int sp_json_parse(const char *text, size_t len, struct jdoc **out,
 	       struct herr *e)
 {
 	struct builder b = {.e = e};
@@ -331,25 +331,25 @@ int json_parse(const char *text, size_t len, struct jdoc **out,
 	b.doc = xcalloc(1, sizeof(*b.doc));
 	h = yajl_alloc(&callbacks, NULL, &b);
 	if (!h) {
-		json_free(b.doc);
+		sp_json_free(b.doc);
 		return herr_set(e, ENOMEM, "JSON parser");
 	}
 	r = run_parser(h, &b, text, len);
 	yajl_free(h);
 	if (r < 0) {
-		json_free(b.doc);
+		sp_json_free(b.doc);
 		return r;
 	}
 	*out = b.doc;
 	return 0;
 }
 
-const struct jnode *json_root(const struct jdoc *d)
+const struct jnode *sp_json_root(const struct jdoc *d)
 {
 	return d->root;
 }
 
-void json_free(struct jdoc *d)
+void sp_json_free(struct jdoc *d)
 {
 	if (!d)
 		return;
@@ -361,7 +361,7 @@ void json_free(struct jdoc *d)
 	free(d);
 }
 
-const char *json_type_name(int type)
+const char *sp_json_type_name(int type)
 {
 	static const char *const names[] = {"null", "a boolean", "a number",
 					    "a string", "an array",

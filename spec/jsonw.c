@@ -6,7 +6,7 @@
 
 #include "spec/internal.h"
 
-void jw_init(struct jw *w, const char *indent)
+void sp_jw_init(struct jw *w, const char *indent)
 {
 	memset(w, 0, sizeof(*w));
 	w->indent = indent;
@@ -94,7 +94,7 @@ static void begin_value(struct jw *w, const char *key)
 	}
 }
 
-void jw_open(struct jw *w, const char *key, char bracket)
+void sp_jw_open(struct jw *w, const char *key, char bracket)
 {
 	begin_value(w, key);
 	strbuf_append(&w->b, &bracket, 1);
@@ -103,7 +103,7 @@ void jw_open(struct jw *w, const char *key, char bracket)
 	w->first[w->depth] = true;
 }
 
-void jw_close(struct jw *w, char bracket)
+void sp_jw_close(struct jw *w, char bracket)
 {
 	bool empty = w->first[w->depth];
 
@@ -113,33 +113,33 @@ void jw_close(struct jw *w, char bracket)
 	strbuf_append(&w->b, &bracket, 1);
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
+void sp_jw_str(struct jw *w, const char *key, const char *s)
 {
 	begin_value(w, key);
 	put_string(&w->b, s);
 }
 
-void jw_int(struct jw *w, const char *key, long long v)
+void sp_jw_int(struct jw *w, const char *key, long long v)
 {
 	begin_value(w, key);
 	strbuf_printf(&w->b, "%lld", v);
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
+void sp_jw_bool(struct jw *w, const char *key, bool v)
 {
 	begin_value(w, key);
 	strbuf_puts(&w->b, v ? "true" : "false");
 }
 
-void jw_strs(struct jw *w, const char *key, const char *const *v)
+void sp_jw_strs(struct jw *w, const char *key, const char *const *v)
 {
-	jw_open(w, key, '[');
+	sp_jw_open(w, key, '[');
 	for (; *v; v++)
-		jw_str(w, NULL, *v);
-	jw_close(w, ']');
+		sp_jw_str(w, NULL, *v);
+	sp_jw_close(w, ']');
 }
 
-char *jw_finish(struct jw *w)
+char *sp_jw_finish(struct jw *w)
 {
 	strbuf_append(&w->b, "\n", 1);
 	return strbuf_steal(&w->b);

@@ -10,105 +10,9 @@
  *    empty lists);
  *  - integers are exact: 1.0, 1e3 and out-of-range values are errors;
  *  - strings must not contain NUL: C would silently cut them there. */
-#include <ctype.h>
 #include <string.h>
 
 #include "spec/internal.h"
-
-/* ---------- the JSON path ----------
- * Kept as a stack of segments and only turned into text when there is an
- * error: formatting it on every field cost a third of a parse. */
-
-static size_t ppush(struct pctx *c, const char *key, size_t index, int kind)
-{
-	size_t old = c->len;
-
-	if (c->len < PCTX_MAX_SEGS)
-		c->seg[c->len] = (struct pseg){key, index, kind};
-	c->len++;
-	return old;
-}
-
-size_t ppush_key(struct pctx *c, const char *key)
-{
-	return ppush(c, key, 0, SEG_KEY);
-}
-
-size_t ppush_mapkey(struct pctx *c, const char *key)
-{
-	return ppush(c, key, 0, SEG_MAPKEY);
-}
-
-size_t ppush_index(struct pctx *c, size_t i)
-{
-	return ppush(c, NULL, i, SEG_INDEX);
-}
-
-void ppop(struct pctx *c, size_t old)
-{
-	c->len = old;
-}
-
-static bool is_ident(const char *k)
-{
-	if (!*k)
-		return false;
-	for (; *k; k++)
-		if (!isalnum((unsigned char)*k) && *k != '_')
-			return false;
-	return true;
-}
-
-/* ["key"] with anything unprintable escaped and long keys cut */
-static void put_mapkey(struct strbuf *b, const char *key)
-{
-	size_t i;
-
-	strbuf_puts(b, "[\"");
-	for (i = 0; key[i] && i < 64; i++) {
-		unsigned char ch = key[i];
-		if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
-			strbuf_printf(b, "\\x%02x", ch);
-		else
-			strbuf_append(b, (const char *)&ch, 1);
-	}
-	strbuf_puts(b, key[i] ? "...\"]" : "\"]");
-}
-
-static void render_path(const struct pctx *c, struct strbuf *b)
-{
-	size_t n = c->len < PCTX_MAX_SEGS ? c->len : PCTX_MAX_SEGS;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct pseg *g = &c->seg[i];
-		if (g->kind == SEG_INDEX)
-			strbuf_printf(b, "[%zu]", g->index);
-		else if (g->kind == SEG_MAPKEY || !is_ident(g->key))
-			put_mapkey(b, g->key);
-		else
-			strbuf_printf(b, "%s%s", i ? "." : "", g->key);
-	}
-	if (c->len > n)
-		strbuf_puts(b, "...");
-}
-
-int pfail(struct pctx *c, const char *fmt, ...)
-{
-	struct strbuf path = {0};
-	char msg[HERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	render_path(c, &path);
-	if (path.len)
-		herr_set(c->e, 0, "%s: %s", path.buf, msg);
-	else
-		herr_set(c->e, 0, "%s", msg);
-	strbuf_free(&path);
-	return -1;
-}
 
 /* ---------- scalars ---------- */
 
@@ -117,7 +21,8 @@ static int want(struct pctx *c, const struct jnode *v, enum jtype t,
 {
 	if (v->type == t)
 		return 0;
-	return pfail(c, "must be %s (got %s)", what, json_type_name(v->type));
+	return sp_pfail(c, "must be %s (got %s)", what,
+			sp_json_type_name(v->type));
 }
 
 static int get_str(struct pctx *c, const struct jnode *v, char **out)
@@ -125,7 +30,7 @@ static int get_str(struct pctx *c, const struct jnode *v, char **out)
 	if (want(c, v, J_STRING, "a string") < 0)
 		return -1;
 	if (strlen(v->u.str) != v->n)
-		return pfail(c, "must not contain a NUL character");
+		return sp_pfail(c, "must not contain a NUL character");
 	*out = xstrdup(v->u.str);
 	return 0;
 }
@@ -162,7 +67,7 @@ static int get_int(struct pctx *c, const struct jnode *v, int kind,
 	else if (ok)
 		ok = *mag <= r->max;
 	if (!ok)
-		return pfail(c, "must be an integer between %lld and %llu "
+		return sp_pfail(c, "must be an integer between %lld and %llu "
 				"(got %.40s)", (long long)r->min,
 			     (unsigned long long)r->max, s);
 	return 0;
@@ -197,10 +102,10 @@ static int array_of(struct pctx *c, const struct jnode *v, unsigned flags,
 	if (v->type == J_ARRAY && (v->n || !nonempty))
 		return 0;
 	if (v->type == J_ARRAY)
-		return pfail(c, "must be a non-empty array of %s", what);
-	return pfail(c, "must be %s array of %s (got %s)",
+		return sp_pfail(c, "must be a non-empty array of %s", what);
+	return sp_pfail(c, "must be %s array of %s (got %s)",
 		     nonempty ? "a non-empty" : "an", what,
-		     json_type_name(v->type));
+		     sp_json_type_name(v->type));
 }
 
 static int get_strv(struct pctx *c, const struct jnode *v, unsigned flags,
@@ -213,9 +118,9 @@ static int get_strv(struct pctx *c, const struct jnode *v, unsigned flags,
 	*out = xcalloc(v->n + 1, sizeof(char *));
 	*n = v->n;
 	for (const struct jnode *m = v->u.first; m; m = m->next, i++) {
-		size_t old = ppush_index(c, i);
+		size_t old = sp_ppush_index(c, i);
 		int r = get_str(c, m, &(*out)[i]);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -232,9 +137,9 @@ static int get_u32v(struct pctx *c, const struct jnode *v, unsigned flags,
 	*out = xcalloc(v->n + 1, sizeof(uint32_t));
 	*n = v->n;
 	for (const struct jnode *m = v->u.first; m; m = m->next, i++) {
-		size_t old = ppush_index(c, i);
+		size_t old = sp_ppush_index(c, i);
 		int r = set_int(c, m, FK_U32, &(*out)[i]);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -246,7 +151,7 @@ static int get_u32v(struct pctx *c, const struct jnode *v, unsigned flags,
 static int map_key(struct pctx *c, const struct jnode *m, char **out)
 {
 	if (!*m->key)
-		return pfail(c, "keys must not be empty");
+		return sp_pfail(c, "keys must not be empty");
 	*out = xstrdup(m->key);
 	return 0;
 }
@@ -266,9 +171,9 @@ static int get_kv(struct pctx *c, const struct jnode *v,
 
 		if (map_key(c, m, &(*out)[i].key) < 0)
 			return -1;
-		old = ppush_mapkey(c, m->key);
+		old = sp_ppush_mapkey(c, m->key);
 		r = get_str(c, m, &(*out)[i].value);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -294,9 +199,9 @@ static int get_objects(struct pctx *c, const struct jnode *v,
 
 		if (keyed && map_key(c, m, (char **)(elem + d->key_off)) < 0)
 			return -1;
-		old = keyed ? ppush_mapkey(c, m->key) : ppush_index(c, i);
-		r = map_object(c, m, elem, d);
-		ppop(c, old);
+		old = keyed ? sp_ppush_mapkey(c, m->key) : sp_ppush_index(c, i);
+		r = sp_map_object(c, m, elem, d);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -340,15 +245,15 @@ static int map_field(struct pctx *c, const struct jnode *v, void *obj,
 		return get_kv(c, v, p, n);
 	case FK_OBJ:
 		*(void **)p = xcalloc(1, f->sub->size);
-		return map_object(c, v, *(void **)p, f->sub);
+		return sp_map_object(c, v, *(void **)p, f->sub);
 	case FK_EMBED:
-		return map_object(c, v, p, f->sub);
+		return sp_map_object(c, v, p, f->sub);
 	case FK_ARR: case FK_KEYED:
 		return get_objects(c, v, f, p, n);
 	case FK_CUSTOM:
 		return f->custom(c, v, p);
 	}
-	return pfail(c, "internal error: field kind %d", f->kind);
+	return sp_pfail(c, "internal error: field kind %d", f->kind);
 }
 
 static const struct field *find_field(const struct fdesc *d, const char *k)
@@ -365,14 +270,14 @@ static int check_required(struct pctx *c, const struct fdesc *d,
 	for (const struct field *f = d->fields; f->key; f++) {
 		if ((f->flags & F_REQUIRED) &&
 		    !(seen & (1ull << (f - d->fields)))) {
-			ppush_key(c, f->key);
-			return pfail(c, "required field is missing");
+			sp_ppush_key(c, f->key);
+			return sp_pfail(c, "required field is missing");
 		}
 	}
 	return 0;
 }
 
-int map_object(struct pctx *c, const struct jnode *v, void *obj,
+int sp_map_object(struct pctx *c, const struct jnode *v, void *obj,
 	       const struct fdesc *d)
 {
 	uint64_t seen = 0;
@@ -385,14 +290,14 @@ int map_object(struct pctx *c, const struct jnode *v, void *obj,
 		int r;
 
 		if (!f && d->unknown)
-			return pfail(c, "unknown %s \"%.64s\"", d->unknown,
+			return sp_pfail(c, "unknown %s \"%.64s\"", d->unknown,
 				     m->key);
 		if (!f || m->type == J_NULL)
 			continue;
 		seen |= 1ull << (f - d->fields);
-		old = ppush_key(c, f->key);
+		old = sp_ppush_key(c, f->key);
 		r = map_field(c, m, obj, f);
-		ppop(c, old);
+		sp_ppop(c, old);
 		if (r < 0)
 			return r;
 	}
@@ -414,14 +319,14 @@ static void free_objects(const struct field *f, char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *elem = v + i * f->sub->size;
-		desc_free(f->sub, elem);
+		sp_desc_free(f->sub, elem);
 		if (f->kind == FK_KEYED)
 			free(*(char **)(elem + f->sub->key_off));
 	}
 	free(v);
 }
 
-void desc_free(const struct fdesc *d, void *obj)
+void sp_desc_free(const struct fdesc *d, void *obj)
 {
 	for (const struct field *f = d->fields; f->key; f++) {
 		void *p = (char *)obj + f->off;
@@ -445,11 +350,11 @@ void desc_free(const struct fdesc *d, void *obj)
 			break;
 		case FK_OBJ:
 			if (*(void **)p)
-				desc_free(f->sub, *(void **)p);
+				sp_desc_free(f->sub, *(void **)p);
 			free(*(void **)p);
 			break;
 		case FK_EMBED:
-			desc_free(f->sub, p);
+			sp_desc_free(f->sub, p);
 			break;
 		case FK_ARR: case FK_KEYED:
 			free_objects(f, *(char **)p, n);

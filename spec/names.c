@@ -14,7 +14,7 @@
 /* capabilities(7), from the kernel headers we build against.  A name the
  * running kernel lacks is not an error here: config.md says such a
  * capability is logged as a warning, which is security/'s business. */
-const struct name_val cap_names[] = {
+const struct name_val sp_cap_names[] = {
 	NV(CAP_CHOWN), NV(CAP_DAC_OVERRIDE), NV(CAP_DAC_READ_SEARCH),
 	NV(CAP_FOWNER), NV(CAP_FSETID), NV(CAP_KILL), NV(CAP_SETGID),
 	NV(CAP_SETUID), NV(CAP_SETPCAP), NV(CAP_LINUX_IMMUTABLE),
@@ -32,7 +32,7 @@ const struct name_val cap_names[] = {
 };
 
 /* getrlimit(2) */
-const struct name_val rlimit_names[] = {
+const struct name_val sp_rlimit_names[] = {
 	NV(RLIMIT_AS), NV(RLIMIT_CORE), NV(RLIMIT_CPU), NV(RLIMIT_DATA),
 	NV(RLIMIT_FSIZE), NV(RLIMIT_LOCKS), NV(RLIMIT_MEMLOCK),
 	NV(RLIMIT_MSGQUEUE), NV(RLIMIT_NICE), NV(RLIMIT_NOFILE),
@@ -41,7 +41,7 @@ const struct name_val rlimit_names[] = {
 };
 
 /* config-linux.md "Namespaces", indexed by enum spec_ns_type */
-const struct name_val ns_names[] = {
+const struct name_val sp_ns_names[] = {
 	[SPEC_NS_PID] = {"pid", CLONE_NEWPID},
 	[SPEC_NS_NETWORK] = {"network", CLONE_NEWNET},
 	[SPEC_NS_MOUNT] = {"mount", CLONE_NEWNS},
@@ -54,13 +54,13 @@ const struct name_val ns_names[] = {
 };
 
 /* config-linux.md "Seccomp" (names as of libseccomp 2.6) */
-const char *const seccomp_actions[] = {
+const char *const sp_seccomp_actions[] = {
 	"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
 	"SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
 	"SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
 };
 
-const char *const seccomp_ops[] = {
+const char *const sp_seccomp_ops[] = {
 	"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
 	"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
 };
@@ -76,27 +76,27 @@ const char *const seccomp_ops[] = {
 	"SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",           \
 	"SCMP_ARCH_RISCV64"
 
-const char *const seccomp_features_archs[] = {ARCHS_2_5, NULL};
-const char *const seccomp_archs[] = {
+const char *const sp_seccomp_features_archs[] = {ARCHS_2_5, NULL};
+const char *const sp_seccomp_archs[] = {
 	ARCHS_2_5, "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH",
 	"SCMP_ARCH_SHEB", NULL,
 };
 
-const char *const seccomp_flags[] = {
+const char *const sp_seccomp_flags[] = {
 	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 	"SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
 };
 
 /* the flags security/ applies (issue 5) */
-const char *const seccomp_supported_flags[] = {
+const char *const sp_seccomp_supported_flags[] = {
 	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 	"SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL,
 };
 
 /* config.md "Linux mount options": the option strings rootfs/ recognises
  * (the MUST and SHOULD rows; anything else goes to mount(2) as data) */
-const char *const mount_options[] = {
+const char *const sp_mount_options[] = {
 	"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync",
 	"exec", "iversion", "lazytime", "loud", "noatime", "nodev",
 	"nodiratime", "noexec", "noiversion", "nolazytime", "norelatime",
@@ -110,7 +110,7 @@ const char *const mount_options[] = {
 	"unbindable", "idmap", "ridmap", NULL,
 };
 
-int name_lookup(const struct name_val *t, const char *name)
+int sp_name_lookup(const struct name_val *t, const char *name)
 {
 	for (; t->name; t++)
 		if (!strcmp(t->name, name))
@@ -118,7 +118,7 @@ int name_lookup(const struct name_val *t, const char *name)
 	return -1;
 }
 
-size_t first_dup(const void *v, size_t n, size_t size,
+size_t sp_first_dup(const void *v, size_t n, size_t size,
 		 bool (*same)(const void *a, const void *b))
 {
 	for (size_t i = 1; i < n; i++)
@@ -129,7 +129,7 @@ size_t first_dup(const void *v, size_t n, size_t size,
 	return 0;
 }
 
-bool str_in(const char *const *list, const char *s)
+bool sp_str_in(const char *const *list, const char *s)
 {
 	for (; *list; list++)
 		if (!strcmp(*list, s))
@@ -139,10 +139,10 @@ bool str_in(const char *const *list, const char *s)
 
 const char *spec_ns_name(enum spec_ns_type t)
 {
-	return t < SPEC_NS__COUNT ? ns_names[t].name : "?";
+	return t < SPEC_NS__COUNT ? sp_ns_names[t].name : "?";
 }
 
 int spec_ns_clone_flag(enum spec_ns_type t)
 {
-	return t < SPEC_NS__COUNT ? ns_names[t].val : 0;
+	return t < SPEC_NS__COUNT ? sp_ns_names[t].val : 0;
 }

@@ -2,6 +2,7 @@
  * sysctl, rootfs propagation, masked/readonly paths, personality, Intel RDT,
  * net devices.  resources and seccomp have files of their own. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spec/internal.h"
 
@@ -14,13 +15,13 @@ static int ns_type(struct pctx *c, const struct jnode *v, void *dst)
 	int t;
 
 	if (v->type != J_STRING)
-		return pfail(c, "must be a string (got %s)",
-			     json_type_name(v->type));
+		return sp_pfail(c, "must be a string (got %s)",
+			     sp_json_type_name(v->type));
 	for (t = 0; t < SPEC_NS__COUNT; t++)
-		if (!strcmp(ns_names[t].name, v->u.str))
+		if (!strcmp(sp_ns_names[t].name, v->u.str))
 			break;
 	if (t == SPEC_NS__COUNT)
-		return pfail(c, "unknown namespace \"%.64s\"", v->u.str);
+		return sp_pfail(c, "unknown namespace \"%.64s\"", v->u.str);
 	*(enum spec_ns_type *)dst = t;
 	return 0;
 }
@@ -29,7 +30,9 @@ static int ns_type(struct pctx *c, const struct jnode *v, void *dst)
  * namespace" */
 static int check_ns(struct pctx *c, void *obj)
 {
-	return check_abs_path(c, "path", ((struct spec_namespace *)obj)->path);
+	const struct spec_namespace *ns = obj;
+
+	return sp_check_abs_path(c, "path", ns->path);
 }
 
 static const struct fdesc ns_desc = {
@@ -52,17 +55,17 @@ static int check_idmap(struct pctx *c, void *obj)
 	struct spec_idmap *m = obj;
 
 	if (!m->size) {
-		ppush_key(c, "size");
-		return pfail(c, "must be greater than 0");
+		sp_ppush_key(c, "size");
+		return sp_pfail(c, "must be greater than 0");
 	}
 	if ((uint64_t)m->container_id + m->size > 1ull << 32 ||
 	    (uint64_t)m->host_id + m->size > 1ull << 32)
-		return pfail(c, "range %u+%u or %u+%u goes past 4294967295",
+		return sp_pfail(c, "range %u+%u or %u+%u goes past 4294967295",
 			     m->container_id, m->size, m->host_id, m->size);
 	return 0;
 }
 
-const struct fdesc idmap_desc = {
+const struct fdesc sp_idmap_desc = {
 	.size = sizeof(struct spec_idmap),
 	.fields = (const struct field[]){
 		FLD("containerID", FK_U32, struct spec_idmap, container_id,
@@ -83,8 +86,8 @@ static int check_offset(struct pctx *c, void *obj)
 	struct spec_time_offset *t = obj;
 
 	if (t->nanosecs >= 1000000000u) {
-		ppush_key(c, "nanosecs");
-		return pfail(c, "must be below 1000000000, got %u",
+		sp_ppush_key(c, "nanosecs");
+		return sp_pfail(c, "must be below 1000000000, got %u",
 			     t->nanosecs);
 	}
 	return 0;
@@ -116,14 +119,14 @@ static const struct fdesc offsets_desc = {
 /* ---------- devices ---------- */
 
 /* a one-letter string from `allowed` into a char */
-int one_letter(struct pctx *c, const struct jnode *v, char *dst,
+int sp_one_letter(struct pctx *c, const struct jnode *v, char *dst,
 	       const char *allowed, const char *what)
 {
 	if (v->type != J_STRING)
-		return pfail(c, "must be a string (got %s)",
-			     json_type_name(v->type));
+		return sp_pfail(c, "must be a string (got %s)",
+			     sp_json_type_name(v->type));
 	if (v->n != 1 || !strchr(allowed, v->u.str[0]))
-		return pfail(c, "unknown %s \"%.20s\" (one of: %s)", what,
+		return sp_pfail(c, "unknown %s \"%.20s\" (one of: %s)", what,
 			     v->u.str, allowed);
 	*dst = v->u.str[0];
 	return 0;
@@ -131,25 +134,37 @@ int one_letter(struct pctx *c, const struct jnode *v, char *dst,
 
 static int dev_type(struct pctx *c, const struct jnode *v, void *dst)
 {
-	return one_letter(c, v, dst, "cbup", "device type");
+	return sp_one_letter(c, v, dst, "cbup", "device type");
+}
+
+static mode_t dev_ifmt(char type)
+{
+	return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
 }
 
 /* config-linux.md "Devices": major/minor "REQUIRED unless type is p";
- * fileMode is permission bits (mknod takes the type from `type`) */
+ * fileMode is permission bits (mknod takes the type from `type`).  podman
+ * and docker put the file type in too (020666 for a char device), and runc
+ * and crun take it: accept the type bits that match `type` and drop them. */
 static int check_device(struct pctx *c, void *obj)
 {
 	struct spec_device *d = obj;
 
-	if (check_abs_path(c, "path", d->path) < 0)
+	if (sp_check_abs_path(c, "path", d->path) < 0)
 		return -1;
 	if (d->type != 'p' && (!d->has_major || !d->has_minor)) {
-		ppush_key(c, d->has_major ? "minor" : "major");
-		return pfail(c, "required for device type '%c'", d->type);
+		sp_ppush_key(c, d->has_major ? "minor" : "major");
+		return sp_pfail(c, "required for device type '%c'", d->type);
 	}
+	if (d->has_file_mode && (d->file_mode & S_IFMT) == dev_ifmt(d->type))
+		d->file_mode &= 07777;
 	if (d->has_file_mode && d->file_mode > 07777) {
-		ppush_key(c, "fileMode");
-		return pfail(c, "must be permission bits, at most 07777 "
-				"(decimal 4095), got %u", d->file_mode);
+		sp_ppush_key(c, "fileMode");
+		return sp_pfail(c, "must be permission bits, at most 07777 "
+				"(decimal 4095), optionally with the file "
+				"type of type '%c' (0%o), got %u (0%o)",
+				d->type, (unsigned)dev_ifmt(d->type),
+				d->file_mode, d->file_mode);
 	}
 	return 0;
 }
@@ -181,10 +196,10 @@ static int check_personality(struct pctx *c, void *obj)
 	static const char *const no_flags[] = {NULL};
 	struct spec_personality *p = obj;
 
-	if (!str_in(domains, p->domain))
-		return fail_not_in(c, "domain", "personality domain",
+	if (!sp_str_in(domains, p->domain))
+		return sp_fail_not_in(c, "domain", "personality domain",
 				   p->domain);
-	return check_names(c, "flags", p->flags, p->nflags, no_flags,
+	return sp_check_names(c, "flags", p->flags, p->nflags, no_flags,
 			   "personality flag");
 }
 
@@ -208,12 +223,13 @@ static int check_rdt(struct pctx *c, void *obj)
 	struct spec_intel_rdt *r = obj;
 	const char *mb = r->mem_bw_schema;
 
-	if (r->clos_id && strcmp(r->clos_id, "/") && !component_ok(r->clos_id))
-		return ppush_key(c, "closID"),
-		       pfail(c, "must be one directory name or \"/\"");
+	if (r->clos_id && strcmp(r->clos_id, "/") &&
+	    !sp_component_ok(r->clos_id))
+		return sp_ppush_key(c, "closID"),
+		       sp_pfail(c, "must be one directory name or \"/\"");
 	if (mb && (strncmp(mb, "MB:", 3) || strchr(mb, '\n')))
-		return ppush_key(c, "memBwSchema"),
-		       pfail(c, "must be one line starting with \"MB:\"");
+		return sp_ppush_key(c, "memBwSchema"),
+		       sp_pfail(c, "must be one line starting with \"MB:\"");
 	return 0;
 }
 
@@ -236,11 +252,11 @@ static int check_netdev(struct pctx *c, void *obj)
 {
 	struct spec_net_device *d = obj;
 
-	if (!ifname_ok(d->name))
-		return pfail(c, "not a network interface name");
-	if (d->new_name && !ifname_ok(d->new_name))
-		return ppush_key(c, "name"),
-		       pfail(c, "not a network interface name: \"%.40s\"",
+	if (!sp_ifname_ok(d->name))
+		return sp_pfail(c, "not a network interface name");
+	if (d->new_name && !sp_ifname_ok(d->new_name))
+		return sp_ppush_key(c, "name"),
+		       sp_pfail(c, "not a network interface name: \"%.40s\"",
 			     d->new_name);
 	return 0;
 }
@@ -268,15 +284,15 @@ static bool same_ns(const void *a, const void *b)
  * with same type, the runtime MUST generate an error" */
 static int check_ns_dups(struct pctx *c, const L *l)
 {
-	size_t i = first_dup(l->namespaces, l->nnamespaces,
+	size_t i = sp_first_dup(l->namespaces, l->nnamespaces,
 			     sizeof(*l->namespaces), same_ns);
 
 	if (!i)
 		return 0;
-	ppush_key(c, "namespaces");
-	ppush_index(c, i);
-	ppush_key(c, "type");
-	return pfail(c, "duplicate namespace \"%s\"",
+	sp_ppush_key(c, "namespaces");
+	sp_ppush_index(c, i);
+	sp_ppush_key(c, "type");
+	return sp_pfail(c, "duplicate namespace \"%s\"",
 		     spec_ns_name(l->namespaces[i].type));
 }
 
@@ -285,21 +301,21 @@ static int check_map_count(struct pctx *c, const char *key, size_t n)
 {
 	if (n <= 340)
 		return 0;
-	ppush_key(c, key);
-	return pfail(c, "%zu entries, more than the kernel's 340", n);
+	sp_ppush_key(c, key);
+	return sp_pfail(c, "%zu entries, more than the kernel's 340", n);
 }
 
 static int check_paths(struct pctx *c, const char *key, char **v, size_t n)
 {
-	size_t old = ppush_key(c, key);
+	size_t old = sp_ppush_key(c, key);
 
 	for (size_t i = 0; i < n; i++) {
-		size_t o = ppush_index(c, i);
-		if (check_abs_path(c, NULL, v[i]) < 0)
+		size_t o = sp_ppush_index(c, i);
+		if (sp_check_abs_path(c, NULL, v[i]) < 0)
 			return -1;
-		ppop(c, o);
+		sp_ppop(c, o);
 	}
-	ppop(c, old);
+	sp_ppop(c, old);
 	return 0;
 }
 
@@ -320,12 +336,12 @@ static int check_linux(struct pctx *c, void *obj)
 			l->nreadonly_paths) < 0)
 		return -1;
 	if (l->rootfs_propagation &&
-	    !str_in(propagations, l->rootfs_propagation))
-		return fail_not_in(c, "rootfsPropagation", "propagation",
+	    !sp_str_in(propagations, l->rootfs_propagation))
+		return sp_fail_not_in(c, "rootfsPropagation", "propagation",
 				   l->rootfs_propagation);
-	if (l->cgroups_path && !no_dotdot(l->cgroups_path))
-		return ppush_key(c, "cgroupsPath"),
-		       pfail(c, "must not contain \"..\" components");
+	if (l->cgroups_path && !sp_no_dotdot(l->cgroups_path))
+		return sp_ppush_key(c, "cgroupsPath"),
+		       sp_pfail(c, "must not contain \"..\" components");
 	return 0;
 }
 
@@ -333,16 +349,16 @@ static const struct field linux_fields[] = {
 	FSUB("namespaces", FK_ARR, L, namespaces, offsetof(L, nnamespaces), 0,
 	     &ns_desc),
 	FSUB("uidMappings", FK_ARR, L, uid_mappings,
-	     offsetof(L, nuid_mappings), 0, &idmap_desc),
+	     offsetof(L, nuid_mappings), 0, &sp_idmap_desc),
 	FSUB("gidMappings", FK_ARR, L, gid_mappings,
-	     offsetof(L, ngid_mappings), 0, &idmap_desc),
+	     offsetof(L, ngid_mappings), 0, &sp_idmap_desc),
 	{"timeOffsets", FK_EMBED, 0, 0, NO_AUX, &offsets_desc, NULL},
 	FSUB("devices", FK_ARR, L, devices, offsetof(L, ndevices), 0,
 	     &device_desc),
 	FLD("cgroupsPath", FK_STR, L, cgroups_path, NO_AUX, 0),
-	FSUB("resources", FK_OBJ, L, resources, NO_AUX, 0, &resources_desc),
+	FSUB("resources", FK_OBJ, L, resources, NO_AUX, 0, &sp_resources_desc),
 	FN("sysctl", FK_KV, L, sysctl, nsysctl, 0),
-	FSUB("seccomp", FK_OBJ, L, seccomp, NO_AUX, 0, &seccomp_desc),
+	FSUB("seccomp", FK_OBJ, L, seccomp, NO_AUX, 0, &sp_seccomp_desc),
 	FLD("rootfsPropagation", FK_STR, L, rootfs_propagation, NO_AUX, 0),
 	FN("maskedPaths", FK_STRV, L, masked_paths, nmasked_paths, 0),
 	FN("readonlyPaths", FK_STRV, L, readonly_paths, nreadonly_paths, 0),
@@ -355,7 +371,7 @@ static const struct field linux_fields[] = {
 	{0},
 };
 
-const struct fdesc linux_desc = {
+const struct fdesc sp_linux_desc = {
 	.size = sizeof(L),
 	.fields = linux_fields,
 	.check = check_linux,

@@ -29,11 +29,11 @@ static int check_caps(struct pctx *c, void *obj)
 		/* a present list is allocated even when empty ([] != absent) */
 		*sets[i].has = sets[i].v != NULL;
 		for (size_t j = 0; j < sets[i].n; j++) {
-			if (name_lookup(cap_names, sets[i].v[j]) >= 0)
+			if (sp_name_lookup(sp_cap_names, sets[i].v[j]) >= 0)
 				continue;
-			ppush_key(c, sets[i].key);
-			ppush_index(c, j);
-			return pfail(c, "unknown capability \"%.100s\"",
+			sp_ppush_key(c, sets[i].key);
+			sp_ppush_index(c, j);
+			return sp_pfail(c, "unknown capability \"%.100s\"",
 				     sets[i].v[j]);
 		}
 	}
@@ -57,11 +57,12 @@ static int check_rlimit(struct pctx *c, void *obj)
 {
 	struct spec_rlimit *r = obj;
 
-	r->resource = name_lookup(rlimit_names, r->type);
+	r->resource = sp_name_lookup(sp_rlimit_names, r->type);
 	if (r->resource < 0)
-		return fail_not_in(c, "type", "rlimit", r->type);
+		return sp_fail_not_in(c, "type", "rlimit", r->type);
 	if (r->soft > r->hard)
-		return pfail(c, "soft limit %llu is above the hard limit %llu",
+		return sp_pfail(c, "soft limit %llu is above the hard limit "
+				"%llu",
 			     (unsigned long long)r->soft,
 			     (unsigned long long)r->hard);
 	return 0;
@@ -88,8 +89,8 @@ static int check_user(struct pctx *c, void *obj)
 	struct spec_user *u = obj;
 
 	if (u->has_umask && u->umask > 0777) {
-		ppush_key(c, "umask");
-		return pfail(c, "must be at most 0777 (decimal 511), got %u",
+		sp_ppush_key(c, "umask");
+		return sp_pfail(c, "must be at most 0777 (decimal 511), got %u",
 			     u->umask);
 	}
 	return 0;
@@ -134,14 +135,15 @@ static int check_sched(struct pctx *c, void *obj)
 {
 	struct spec_scheduler *s = obj;
 
-	if (!str_in(sched_policies, s->policy))
-		return fail_not_in(c, "policy", "scheduling policy",
+	if (!sp_str_in(sched_policies, s->policy))
+		return sp_fail_not_in(c, "policy", "scheduling policy",
 				   s->policy);
 	if (s->has_nice && (s->nice < -20 || s->nice > 19)) {
-		ppush_key(c, "nice");
-		return pfail(c, "must be between -20 and 19, got %d", s->nice);
+		sp_ppush_key(c, "nice");
+		return sp_pfail(c, "must be between -20 and 19, got %d",
+				s->nice);
 	}
-	return check_names(c, "flags", s->flags, s->nflags, sched_flags,
+	return sp_check_names(c, "flags", s->flags, s->nflags, sched_flags,
 			   "scheduler flag");
 }
 
@@ -170,11 +172,12 @@ static int check_ioprio(struct pctx *c, void *obj)
 	};
 	struct spec_io_priority *p = obj;
 
-	if (!str_in(classes, p->class))
-		return fail_not_in(c, "class", "I/O priority class", p->class);
+	if (!sp_str_in(classes, p->class))
+		return sp_fail_not_in(c, "class", "I/O priority class",
+				      p->class);
 	if (p->priority < 0 || p->priority > 7) {
-		ppush_key(c, "priority");
-		return pfail(c, "must be between 0 and 7, got %d",
+		sp_ppush_key(c, "priority");
+		return sp_pfail(c, "must be between 0 and 7, got %d",
 			     p->priority);
 	}
 	return 0;
@@ -196,9 +199,9 @@ static int check_affinity(struct pctx *c, void *obj)
 {
 	P *p = obj;
 
-	if (check_cpu_list(c, "initial", p->exec_cpu_affinity_initial) < 0)
+	if (sp_check_cpu_list(c, "initial", p->exec_cpu_affinity_initial) < 0)
 		return -1;
-	return check_cpu_list(c, "final", p->exec_cpu_affinity_final);
+	return sp_check_cpu_list(c, "final", p->exec_cpu_affinity_final);
 }
 
 static const struct fdesc affinity_desc = {
@@ -220,9 +223,9 @@ static int check_env(struct pctx *c, char **env, size_t n)
 		const char *eq = strchr(env[i], '=');
 		if (eq && eq != env[i])
 			continue;
-		ppush_key(c, "env");
-		ppush_index(c, i);
-		return pfail(c, "must look like NAME=value (got \"%.100s\")",
+		sp_ppush_key(c, "env");
+		sp_ppush_index(c, i);
+		return sp_pfail(c, "must look like NAME=value (got \"%.100s\")",
 			     env[i]);
 	}
 	return 0;
@@ -238,15 +241,15 @@ static bool same_rlimit(const void *a, const void *b)
  * runtime MUST generate an error" */
 static int check_rlimit_dups(struct pctx *c, const P *p)
 {
-	size_t i = first_dup(p->rlimits, p->nrlimits, sizeof(*p->rlimits),
+	size_t i = sp_first_dup(p->rlimits, p->nrlimits, sizeof(*p->rlimits),
 			     same_rlimit);
 
 	if (!i)
 		return 0;
-	ppush_key(c, "rlimits");
-	ppush_index(c, i);
-	ppush_key(c, "type");
-	return pfail(c, "duplicate rlimit \"%s\"", p->rlimits[i].type);
+	sp_ppush_key(c, "rlimits");
+	sp_ppush_index(c, i);
+	sp_ppush_key(c, "type");
+	return sp_pfail(c, "duplicate rlimit \"%s\"", p->rlimits[i].type);
 }
 
 static int check_process(struct pctx *c, void *obj)
@@ -255,17 +258,17 @@ static int check_process(struct pctx *c, void *obj)
 	size_t old = c->len;
 
 	/* config.md: cwd "MUST be an absolute path" */
-	if (check_abs_path(c, "cwd", p->cwd) < 0 ||
+	if (sp_check_abs_path(c, "cwd", p->cwd) < 0 ||
 	    check_env(c, p->env, p->nenv) < 0 ||
 	    check_rlimit_dups(c, p) < 0)
 		return -1;
 	/* proc(5): oom_score_adj is -1000..1000 */
 	if (p->has_oom_score_adj &&
 	    (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
-		ppush_key(c, "oomScoreAdj");
-		pfail(c, "must be between -1000 and 1000, got %d",
+		sp_ppush_key(c, "oomScoreAdj");
+		sp_pfail(c, "must be between -1000 and 1000, got %d",
 		      p->oom_score_adj);
-		ppop(c, old);
+		sp_ppop(c, old);
 		return -1;
 	}
 	return 0;
@@ -295,7 +298,7 @@ static const struct field process_fields[] = {
 	{0},
 };
 
-const struct fdesc process_desc = {
+const struct fdesc sp_process_desc = {
 	.size = sizeof(P),
 	.fields = process_fields,
 	.check = check_process,

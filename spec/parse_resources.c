@@ -11,7 +11,7 @@
 
 static int rule_type(struct pctx *c, const struct jnode *v, void *dst)
 {
-	return one_letter(c, v, dst, "acb", "device type");
+	return sp_one_letter(c, v, dst, "acb", "device type");
 }
 
 /* config-linux.md "Allowed Device list": unset type means "a", unset
@@ -28,8 +28,8 @@ static int check_rule(struct pctx *c, void *obj)
 	if (!r->has_minor)
 		r->minor = -1;
 	if (a && (!*a || a[strspn(a, "rwm")])) {
-		ppush_key(c, "access");
-		return pfail(c, "must be made of r, w and m (got \"%.20s\")",
+		sp_ppush_key(c, "access");
+		return sp_pfail(c, "must be made of r, w and m (got \"%.20s\")",
 			     a);
 	}
 	return 0;
@@ -70,17 +70,18 @@ static int check_memory(struct pctx *c, void *obj)
 
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
 		if (vals[i].has && vals[i].v < -1)
-			return ppush_key(c, vals[i].key),
-			       pfail(c, "must be -1 (unlimited) or a number of "
-					"bytes, got %lld", (long long)vals[i].v);
+			return sp_ppush_key(c, vals[i].key),
+			       sp_pfail(c, "must be -1 (unlimited) or a "
+					   "number of bytes, got %lld",
+					(long long)vals[i].v);
 	if (m->has_swappiness && m->swappiness > 100)
-		return ppush_key(c, "swappiness"),
-		       pfail(c, "must be between 0 and 100");
+		return sp_ppush_key(c, "swappiness"),
+		       sp_pfail(c, "must be between 0 and 100");
 	/* swap is memory+swap: below the memory limit it cannot be met */
 	if (m->has_swap && m->has_limit && m->swap > 0 && m->limit > 0 &&
 	    m->swap < m->limit)
-		return ppush_key(c, "swap"),
-		       pfail(c, "memory+swap limit %lld is below the memory "
+		return sp_ppush_key(c, "swap"),
+		       sp_pfail(c, "memory+swap limit %lld is below the memory "
 				"limit %lld", (long long)m->swap,
 			     (long long)m->limit);
 	return 0;
@@ -119,23 +120,23 @@ static int check_cpu(struct pctx *c, void *obj)
 
 	if (p->has_shares && p->shares && (p->shares < 2 ||
 					   p->shares > 262144))
-		return ppush_key(c, "shares"),
-		       pfail(c, "must be between 2 and 262144, got %llu",
+		return sp_ppush_key(c, "shares"),
+		       sp_pfail(c, "must be between 2 and 262144, got %llu",
 			     (unsigned long long)p->shares);
 	if (p->has_quota && p->quota < -1)
-		return ppush_key(c, "quota"),
-		       pfail(c, "must be -1 (no limit) or a number of "
+		return sp_ppush_key(c, "quota"),
+		       sp_pfail(c, "must be -1 (no limit) or a number of "
 				"microseconds, got %lld", (long long)p->quota);
 	if (p->has_burst && p->has_quota && p->quota > 0 &&
 	    p->burst > (uint64_t)p->quota)
-		return ppush_key(c, "burst"),
-		       pfail(c, "%llu is larger than the quota %lld",
+		return sp_ppush_key(c, "burst"),
+		       sp_pfail(c, "%llu is larger than the quota %lld",
 			     (unsigned long long)p->burst, (long long)p->quota);
 	if (p->has_idle && p->idle != 0 && p->idle != 1)
-		return ppush_key(c, "idle"), pfail(c, "must be 0 or 1");
-	if (check_cpu_list(c, "cpus", p->cpus) < 0)
+		return sp_ppush_key(c, "idle"), sp_pfail(c, "must be 0 or 1");
+	if (sp_check_cpu_list(c, "cpus", p->cpus) < 0)
 		return -1;
-	return check_cpu_list(c, "mems", p->mems);
+	return sp_check_cpu_list(c, "mems", p->mems);
 }
 
 #define C struct spec_cpu
@@ -167,7 +168,7 @@ static int check_wdev(struct pctx *c, void *obj)
 	struct spec_weight_device *w = obj;
 
 	if (!w->has_weight && !w->has_leaf_weight)
-		return pfail(c, "needs weight or leafWeight");
+		return sp_pfail(c, "needs weight or leafWeight");
 	return 0;
 }
 
@@ -227,8 +228,9 @@ static int check_hugepage(struct pctx *c, void *obj)
 
 	if (!digits || !s[digits] || !strchr("KMGT", s[digits]) ||
 	    strcmp(s + digits + 1, "B"))
-		return ppush_key(c, "pageSize"),
-		       pfail(c, "must look like 2MB or 1GB (got \"%.20s\")", s);
+		return sp_ppush_key(c, "pageSize"),
+		       sp_pfail(c, "must look like 2MB or 1GB (got \"%.20s\")",
+				s);
 	return 0;
 }
 
@@ -271,7 +273,7 @@ static int check_rdma(struct pctx *c, void *obj)
 	struct spec_rdma *r = obj;
 
 	if (!r->has_hca_handles && !r->has_hca_objects)
-		return pfail(c, "needs hcaHandles or hcaObjects");
+		return sp_pfail(c, "needs hcaHandles or hcaObjects");
 	return 0;
 }
 
@@ -304,14 +306,14 @@ static int check_resources(struct pctx *c, void *obj)
 	RS *r = obj;
 
 	for (size_t i = 0; i < r->nunified; i++)
-		if (!component_ok(r->unified[i].key))
-			return ppush_key(c, "unified"),
-			       ppush_mapkey(c, r->unified[i].key),
-			       pfail(c, "not a cgroup file name");
+		if (!sp_component_ok(r->unified[i].key))
+			return sp_ppush_key(c, "unified"),
+			       sp_ppush_mapkey(c, r->unified[i].key),
+			       sp_pfail(c, "not a cgroup file name");
 	return 0;
 }
 
-const struct fdesc resources_desc = {
+const struct fdesc sp_resources_desc = {
 	.size = sizeof(RS),
 	.fields = (const struct field[]){
 		FSUB("devices", FK_ARR, RS, devices, offsetof(RS, ndevices), 0,

@@ -19,11 +19,11 @@ static bool takes_errno(const char *action)
 static int check_action(struct pctx *c, const char *key, const char *action,
 			bool has_errno, const char *errno_key)
 {
-	if (!str_in(seccomp_actions, action))
-		return fail_not_in(c, key, "seccomp action", action);
+	if (!sp_str_in(sp_seccomp_actions, action))
+		return sp_fail_not_in(c, key, "seccomp action", action);
 	if (has_errno && !takes_errno(action))
-		return ppush_key(c, errno_key),
-		       pfail(c, "is only allowed with SCMP_ACT_ERRNO or "
+		return sp_ppush_key(c, errno_key),
+		       sp_pfail(c, "is only allowed with SCMP_ACT_ERRNO or "
 				"SCMP_ACT_TRACE, not %s", action);
 	return 0;
 }
@@ -34,10 +34,10 @@ static int check_arg(struct pctx *c, void *obj)
 	struct spec_seccomp_arg *a = obj;
 
 	if (a->index > 5)
-		return ppush_key(c, "index"),
-		       pfail(c, "must be between 0 and 5, got %u", a->index);
-	if (!str_in(seccomp_ops, a->op))
-		return fail_not_in(c, "op", "seccomp operator", a->op);
+		return sp_ppush_key(c, "index"),
+		       sp_pfail(c, "must be between 0 and 5, got %u", a->index);
+	if (!sp_str_in(sp_seccomp_ops, a->op))
+		return sp_fail_not_in(c, "op", "seccomp operator", a->op);
 	return 0;
 }
 
@@ -61,8 +61,8 @@ static int check_syscall(struct pctx *c, void *obj)
 
 	for (size_t i = 0; i < s->nnames; i++)
 		if (!*s->names[i])
-			return ppush_key(c, "names"), ppush_index(c, i),
-			       pfail(c, "must not be empty");
+			return sp_ppush_key(c, "names"), sp_ppush_index(c, i),
+			       sp_pfail(c, "must not be empty");
 	return check_action(c, "action", s->action, s->has_errno_ret,
 			    "errnoRet");
 }
@@ -101,26 +101,28 @@ static int check_seccomp(struct pctx *c, void *obj)
 
 	if (check_action(c, "defaultAction", s->default_action,
 			 s->has_default_errno_ret, "defaultErrnoRet") < 0 ||
-	    check_names(c, "architectures", s->architectures,
-			s->narchitectures, seccomp_archs,
+	    sp_check_names(c, "architectures", s->architectures,
+			s->narchitectures, sp_seccomp_archs,
 			"seccomp architecture") < 0 ||
-	    check_names(c, "flags", s->flags, s->nflags, seccomp_flags,
+	    sp_check_names(c, "flags", s->flags, s->nflags, sp_seccomp_flags,
 			"seccomp flag") < 0)
 		return -1;
 	if (!strcmp(s->default_action, "SCMP_ACT_NOTIFY"))
-		return ppush_key(c, "defaultAction"),
-		       pfail(c, "SCMP_ACT_NOTIFY cannot be the default action");
+		return sp_ppush_key(c, "defaultAction"),
+		       sp_pfail(c, "SCMP_ACT_NOTIFY cannot be the default "
+				   "action");
 	if (uses_notify(s) && (!s->listener_path || !*s->listener_path))
-		return ppush_key(c, "listenerPath"),
-		       pfail(c, "required when an action is SCMP_ACT_NOTIFY");
+		return sp_ppush_key(c, "listenerPath"),
+		       sp_pfail(c, "required when an action is "
+				   "SCMP_ACT_NOTIFY");
 	if (s->listener_metadata && !s->listener_path)
-		return ppush_key(c, "listenerMetadata"),
-		       pfail(c, "must not be set without listenerPath");
+		return sp_ppush_key(c, "listenerMetadata"),
+		       sp_pfail(c, "must not be set without listenerPath");
 	return 0;
 }
 
 #define SE struct spec_seccomp
-const struct fdesc seccomp_desc = {
+const struct fdesc sp_seccomp_desc = {
 	.size = sizeof(SE),
 	.fields = (const struct field[]){
 		FLD("defaultAction", FK_STR, SE, default_action, NO_AUX,

@@ -9,7 +9,8 @@
 static int check_root(struct pctx *c, void *obj)
 {
 	if (!*((struct spec_root *)obj)->path)
-		return ppush_key(c, "path"), pfail(c, "must not be empty");
+		return sp_ppush_key(c, "path"),
+		       sp_pfail(c, "must not be empty");
 	return 0;
 }
 
@@ -32,17 +33,17 @@ static int check_mount(struct pctx *c, void *obj)
 	struct spec_mount *m = obj;
 
 	if (!*m->destination)
-		return ppush_key(c, "destination"),
-		       pfail(c, "must not be empty");
+		return sp_ppush_key(c, "destination"),
+		       sp_pfail(c, "must not be empty");
 	if (m->destination[0] != '/') {
 		char *abs = xasprintf("/%s", m->destination);
 		free(m->destination);
 		m->destination = abs;
 	}
 	if (!m->uid_mappings != !m->gid_mappings)
-		return ppush_key(c, m->uid_mappings ? "gidMappings"
+		return sp_ppush_key(c, m->uid_mappings ? "gidMappings"
 						    : "uidMappings"),
-		       pfail(c, "required with %s", m->uid_mappings
+		       sp_pfail(c, "required with %s", m->uid_mappings
 							    ? "uidMappings"
 							    : "gidMappings");
 	return 0;
@@ -58,9 +59,9 @@ static const struct fdesc mount_desc = {
 		FLD("source", FK_STR, MT, source, NO_AUX, 0),
 		FN("options", FK_STRV, MT, options, noptions, 0),
 		FSUB("uidMappings", FK_ARR, MT, uid_mappings,
-		     offsetof(MT, nuid_mappings), 0, &idmap_desc),
+		     offsetof(MT, nuid_mappings), 0, &sp_idmap_desc),
 		FSUB("gidMappings", FK_ARR, MT, gid_mappings,
-		     offsetof(MT, ngid_mappings), 0, &idmap_desc),
+		     offsetof(MT, ngid_mappings), 0, &sp_idmap_desc),
 		{0},
 	},
 	.check = check_mount,
@@ -73,11 +74,12 @@ static int check_hook(struct pctx *c, void *obj)
 {
 	struct spec_hook *h = obj;
 
-	if (check_abs_path(c, "path", h->path) < 0)
+	if (sp_check_abs_path(c, "path", h->path) < 0)
 		return -1;
 	if (h->has_timeout && h->timeout <= 0)
-		return ppush_key(c, "timeout"),
-		       pfail(c, "must be greater than 0, got %d", h->timeout);
+		return sp_ppush_key(c, "timeout"),
+		       sp_pfail(c, "must be greater than 0, got %d",
+				h->timeout);
 	return 0;
 }
 
@@ -96,8 +98,8 @@ static const struct fdesc hook_desc = {
 #undef HK
 
 #define HOOKS(k, m)                                                            \
-	FSUB(k, FK_ARR, struct spec_hooks, m, offsetof(struct spec_hooks, n##m), \
-	     0, &hook_desc)
+	FSUB(k, FK_ARR, struct spec_hooks, m,                                  \
+	     offsetof(struct spec_hooks, n##m), 0, &hook_desc)
 static const struct fdesc hooks_desc = {
 	.fields = (const struct field[]){
 		HOOKS("prestart", prestart),
@@ -122,13 +124,13 @@ static int check_uts(struct pctx *c, const struct spec *s)
 	for (int i = 0; i < 2; i++) {
 		if (!vals[i])
 			continue;
-		ppush_key(c, keys[i]);
+		sp_ppush_key(c, keys[i]);
 		if (strlen(vals[i]) > 64) /* HOST_NAME_MAX */
-			return pfail(c, "longer than 64 bytes");
+			return sp_pfail(c, "longer than 64 bytes");
 		if (*vals[i] && !spec_namespace(s, SPEC_NS_UTS))
-			return pfail(c, "needs a uts namespace in "
+			return sp_pfail(c, "needs a uts namespace in "
 					"linux.namespaces");
-		ppop(c, 0);
+		sp_ppop(c, 0);
 	}
 	return 0;
 }
@@ -143,16 +145,16 @@ static int check_userns(struct pctx *c, const struct spec *s)
 	if (!l)
 		return 0;
 	if ((l->nuid_mappings || l->ngid_mappings) && (!u || u->path))
-		return ppush_key(c, "linux"),
-		       ppush_key(c, l->nuid_mappings ? "uidMappings"
+		return sp_ppush_key(c, "linux"),
+		       sp_ppush_key(c, l->nuid_mappings ? "uidMappings"
 						     : "gidMappings"),
-		       pfail(c, "needs a new user namespace in "
+		       sp_pfail(c, "needs a new user namespace in "
 				"linux.namespaces");
 	if (u && !u->path && (!l->nuid_mappings || !l->ngid_mappings))
-		return ppush_key(c, "linux"),
-		       ppush_key(c, l->nuid_mappings ? "gidMappings"
+		return sp_ppush_key(c, "linux"),
+		       sp_ppush_key(c, l->nuid_mappings ? "gidMappings"
 						     : "uidMappings"),
-		       pfail(c, "required with a new user namespace");
+		       sp_pfail(c, "required with a new user namespace");
 	return 0;
 }
 
@@ -164,8 +166,8 @@ static int check_timens(struct pctx *c, const struct spec *s)
 
 	if (l && (l->time_monotonic.present || l->time_boottime.present) &&
 	    (!t || t->path))
-		return ppush_key(c, "linux"), ppush_key(c, "timeOffsets"),
-		       pfail(c, "needs a new time namespace in "
+		return sp_ppush_key(c, "linux"), sp_ppush_key(c, "timeOffsets"),
+		       sp_pfail(c, "needs a new time namespace in "
 				"linux.namespaces");
 	return 0;
 }
@@ -181,9 +183,10 @@ static int check_idmap_mounts(struct pctx *c, const struct spec *s)
 		for (size_t j = 0; j < m->noptions; j++)
 			idmap |= !strcmp(m->options[j], "idmap") ||
 				 !strcmp(m->options[j], "ridmap");
-		if (idmap && !m->uid_mappings && !spec_namespace(s, SPEC_NS_USER))
-			return ppush_key(c, "mounts"), ppush_index(c, i),
-			       pfail(c, "idmap needs uidMappings and "
+		if (idmap && !m->uid_mappings &&
+		    !spec_namespace(s, SPEC_NS_USER))
+			return sp_ppush_key(c, "mounts"), sp_ppush_index(c, i),
+			       sp_pfail(c, "idmap needs uidMappings and "
 					"gidMappings or a user namespace");
 	}
 	return 0;
@@ -195,14 +198,14 @@ static int check_spec(struct pctx *c, void *obj)
 {
 	struct spec *s = obj;
 
-	if (!semver_ok(s->oci_version))
-		return ppush_key(c, "ociVersion"),
-		       pfail(c, "\"%.40s\" is not a SemVer version like "
+	if (!sp_semver_ok(s->oci_version))
+		return sp_ppush_key(c, "ociVersion"),
+		       sp_pfail(c, "\"%.40s\" is not a SemVer version like "
 				"\"1.2.0\"", s->oci_version);
 	if (strncmp(s->oci_version, "1.", 2))
-		return ppush_key(c, "ociVersion"),
-		       pfail(c, "version %.40s is not supported (hutch reads "
-				"runtime-spec 1.x)", s->oci_version);
+		return sp_ppush_key(c, "ociVersion"),
+		       sp_pfail(c, "version %.40s is not supported (hutch "
+				   "reads runtime-spec 1.x)", s->oci_version);
 	if (check_uts(c, s) < 0 || check_userns(c, s) < 0 ||
 	    check_timens(c, s) < 0 || check_idmap_mounts(c, s) < 0)
 		return -1;
@@ -210,20 +213,21 @@ static int check_spec(struct pctx *c, void *obj)
 }
 
 #define SP struct spec
-const struct fdesc spec_desc = {
+const struct fdesc sp_spec_desc = {
 	.size = sizeof(SP),
 	.fields = (const struct field[]){
 		FLD("ociVersion", FK_STR, SP, oci_version, NO_AUX, F_REQUIRED),
 		/* config.md: root "On all other platforms ... is REQUIRED" */
 		FSUB("root", FK_OBJ, SP, root, NO_AUX, F_REQUIRED, &root_desc),
-		FSUB("process", FK_OBJ, SP, process, NO_AUX, 0, &process_desc),
+		FSUB("process", FK_OBJ, SP, process, NO_AUX, 0,
+		     &sp_process_desc),
 		FLD("hostname", FK_STR, SP, hostname, NO_AUX, 0),
 		FLD("domainname", FK_STR, SP, domainname, NO_AUX, 0),
 		FSUB("mounts", FK_ARR, SP, mounts, offsetof(SP, nmounts), 0,
 		     &mount_desc),
 		FSUB("hooks", FK_EMBED, SP, hooks, NO_AUX, 0, &hooks_desc),
 		FN("annotations", FK_KV, SP, annotations, nannotations, 0),
-		FSUB("linux", FK_OBJ, SP, linux, NO_AUX, 0, &linux_desc),
+		FSUB("linux", FK_OBJ, SP, linux, NO_AUX, 0, &sp_linux_desc),
 		{0},
 	},
 	.check = check_spec,

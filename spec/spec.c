@@ -16,19 +16,19 @@ static int parse_doc(const char *json, size_t len, const struct fdesc *d,
 	void *obj;
 	int r;
 
-	if (json_parse(json, len, &doc, e) < 0)
+	if (sp_json_parse(json, len, &doc, e) < 0)
 		return -1;
-	if (json_root(doc)->type != J_OBJECT) {
+	if (sp_json_root(doc)->type != J_OBJECT) {
 		r = herr_set(e, 0, "the document must be a JSON object, not %s",
-			     json_type_name(json_root(doc)->type));
-		json_free(doc);
+			     sp_json_type_name(sp_json_root(doc)->type));
+		sp_json_free(doc);
 		return r;
 	}
 	obj = xcalloc(1, d->size);
-	r = map_object(&c, json_root(doc), obj, d);
-	json_free(doc);
+	r = sp_map_object(&c, sp_json_root(doc), obj, d);
+	sp_json_free(doc);
 	if (r < 0) {
-		desc_free(d, obj);
+		sp_desc_free(d, obj);
 		free(obj);
 		return r;
 	}
@@ -39,19 +39,19 @@ static int parse_doc(const char *json, size_t len, const struct fdesc *d,
 int spec_parse(const char *json, size_t len, struct spec **out,
 	       struct herr *e)
 {
-	return parse_doc(json, len, &spec_desc, (void **)out, e);
+	return parse_doc(json, len, &sp_spec_desc, (void **)out, e);
 }
 
 int spec_process_parse(const char *json, size_t len,
 		       struct spec_process **out, struct herr *e)
 {
-	return parse_doc(json, len, &process_desc, (void **)out, e);
+	return parse_doc(json, len, &sp_process_desc, (void **)out, e);
 }
 
 int spec_resources_parse(const char *json, size_t len,
 			 struct spec_resources **out, struct herr *e)
 {
-	return parse_doc(json, len, &resources_desc, (void **)out, e);
+	return parse_doc(json, len, &sp_resources_desc, (void **)out, e);
 }
 
 /* The size limit is checked before reading, so a 100 MB file costs one
@@ -100,7 +100,7 @@ void spec_free(struct spec *s)
 {
 	if (!s)
 		return;
-	desc_free(&spec_desc, s);
+	sp_desc_free(&sp_spec_desc, s);
 	free(s);
 }
 
@@ -114,7 +114,7 @@ void spec_process_free(struct spec_process *p)
 {
 	if (!p)
 		return;
-	desc_free(&process_desc, p);
+	sp_desc_free(&sp_process_desc, p);
 	free(p);
 }
 
@@ -122,7 +122,7 @@ void spec_resources_free(struct spec_resources *r)
 {
 	if (!r)
 		return;
-	desc_free(&resources_desc, r);
+	sp_desc_free(&sp_resources_desc, r);
 	free(r);
 }
 

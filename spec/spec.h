@@ -174,7 +174,8 @@ struct spec_memory {
 	bool has_limit, has_reservation, has_swap, has_kernel, has_kernel_tcp,
 		has_swappiness, has_disable_oom_killer, has_use_hierarchy,
 		has_check_before_update;
-	int64_t limit, reservation, swap, kernel, kernel_tcp; /* -1 = unlimited */
+	/* -1 = unlimited */
+	int64_t limit, reservation, swap, kernel, kernel_tcp;
 	uint64_t swappiness;
 	bool disable_oom_killer, use_hierarchy, check_before_update;
 };

@@ -6,28 +6,29 @@ char *spec_state_json(const struct spec_state *st, bool pretty)
 {
 	struct jw w;
 
-	jw_init(&w, pretty ? "  " : NULL);
-	jw_open(&w, NULL, '{');
-	jw_str(&w, "ociVersion", st->oci_version ? st->oci_version : "1.2.0");
-	jw_str(&w, "id", st->id);
-	jw_str(&w, "status", st->status);
+	sp_jw_init(&w, pretty ? "  " : NULL);
+	sp_jw_open(&w, NULL, '{');
+	sp_jw_str(&w, "ociVersion",
+		  st->oci_version ? st->oci_version : "1.2.0");
+	sp_jw_str(&w, "id", st->id);
+	sp_jw_str(&w, "status", st->status);
 	/* REQUIRED when created or running; a stopped container has none */
 	if (st->pid > 0)
-		jw_int(&w, "pid", st->pid);
-	jw_str(&w, "bundle", st->bundle);
+		sp_jw_int(&w, "pid", st->pid);
+	sp_jw_str(&w, "bundle", st->bundle);
 	if (st->rootfs)
-		jw_str(&w, "rootfs", st->rootfs);
+		sp_jw_str(&w, "rootfs", st->rootfs);
 	if (st->created)
-		jw_str(&w, "created", st->created);
+		sp_jw_str(&w, "created", st->created);
 	if (st->owner)
-		jw_str(&w, "owner", st->owner);
+		sp_jw_str(&w, "owner", st->owner);
 	if (st->nannotations) {
-		jw_open(&w, "annotations", '{');
+		sp_jw_open(&w, "annotations", '{');
 		for (size_t i = 0; i < st->nannotations; i++)
-			jw_str(&w, st->annotations[i].key,
+			sp_jw_str(&w, st->annotations[i].key,
 			       st->annotations[i].value);
-		jw_close(&w, '}');
+		sp_jw_close(&w, '}');
 	}
-	jw_close(&w, '}');
-	return jw_finish(&w);
+	sp_jw_close(&w, '}');
+	return sp_jw_finish(&w);
 }

@@ -4,20 +4,20 @@
 
 #include "spec/internal.h"
 
-bool path_is_absolute(const char *p)
+bool sp_path_is_absolute(const char *p)
 {
 	return p && p[0] == '/';
 }
 
-int check_abs_path(struct pctx *c, const char *key, const char *p)
+int sp_check_abs_path(struct pctx *c, const char *key, const char *p)
 {
 	size_t old;
 
-	if (!p || path_is_absolute(p))
+	if (!p || sp_path_is_absolute(p))
 		return 0;
-	old = key ? ppush_key(c, key) : c->len;
-	pfail(c, "must be an absolute path (got \"%.200s\")", p);
-	ppop(c, old);
+	old = key ? sp_ppush_key(c, key) : c->len;
+	sp_pfail(c, "must be an absolute path (got \"%.200s\")", p);
+	sp_ppop(c, old);
 	return -1;
 }
 
@@ -48,15 +48,15 @@ static bool cpu_list_ok(const char *s)
 	return true;
 }
 
-int check_cpu_list(struct pctx *c, const char *key, const char *list)
+int sp_check_cpu_list(struct pctx *c, const char *key, const char *list)
 {
 	size_t old;
 
 	if (!list || !*list || cpu_list_ok(list))
 		return 0;
-	old = ppush_key(c, key);
-	pfail(c, "must be a list like \"0-3,7\" (got \"%.100s\")", list);
-	ppop(c, old);
+	old = sp_ppush_key(c, key);
+	sp_pfail(c, "must be a list like \"0-3,7\" (got \"%.100s\")", list);
+	sp_ppop(c, old);
 	return -1;
 }
 
@@ -82,7 +82,7 @@ static const char *semver_ids(const char *s, bool zeros_ok)
 }
 
 /* MAJOR.MINOR.PATCH[-pre][+build] with exactly three core numbers */
-bool semver_ok(const char *v)
+bool sp_semver_ok(const char *v)
 {
 	const char *s = v;
 
@@ -104,7 +104,7 @@ bool semver_ok(const char *v)
 
 /* a network interface name (IFNAMSIZ 16 with the NUL; no '/', ':' or
  * spaces, not "." or "..": dev_valid_name() in the kernel) */
-bool ifname_ok(const char *n)
+bool sp_ifname_ok(const char *n)
 {
 	size_t len = strlen(n);
 
@@ -118,14 +118,14 @@ bool ifname_ok(const char *n)
 
 /* a name used as one path component below a directory we own (cgroup
  * files, resctrl groups): anything else could walk out of it */
-bool component_ok(const char *n)
+bool sp_component_ok(const char *n)
 {
 	return *n && !strchr(n, '/') && strcmp(n, ".") && strcmp(n, "..");
 }
 
 /* cgroupsPath: no ".." component, so that it stays below the cgroup mount
  * points we resolve it against */
-bool no_dotdot(const char *p)
+bool sp_no_dotdot(const char *p)
 {
 	for (const char *s = p; (s = strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '/' || !s[2]))
@@ -133,30 +133,30 @@ bool no_dotdot(const char *p)
 	return true;
 }
 
-int fail_not_in(struct pctx *c, const char *key, const char *what,
+int sp_fail_not_in(struct pctx *c, const char *key, const char *what,
 		const char *got)
 {
-	size_t old = key ? ppush_key(c, key) : c->len;
+	size_t old = key ? sp_ppush_key(c, key) : c->len;
 
-	pfail(c, "unknown %s \"%.100s\"", what, got);
-	ppop(c, old);
+	sp_pfail(c, "unknown %s \"%.100s\"", what, got);
+	sp_ppop(c, old);
 	return -1;
 }
 
 /* every entry of a list of names must be in `known` */
-int check_names(struct pctx *c, const char *key, char **v, size_t n,
+int sp_check_names(struct pctx *c, const char *key, char **v, size_t n,
 		const char *const *known, const char *what)
 {
-	size_t old = ppush_key(c, key);
+	size_t old = sp_ppush_key(c, key);
 
 	for (size_t i = 0; i < n; i++) {
-		if (!str_in(known, v[i])) {
-			ppush_index(c, i);
-			pfail(c, "unknown %s \"%.100s\"", what, v[i]);
-			ppop(c, old);
+		if (!sp_str_in(known, v[i])) {
+			sp_ppush_index(c, i);
+			sp_pfail(c, "unknown %s \"%.100s\"", what, v[i]);
+			sp_ppop(c, old);
 			return -1;
 		}
 	}
-	ppop(c, old);
+	sp_ppop(c, old);
 	return 0;
 }

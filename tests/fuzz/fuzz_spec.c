@@ -21,9 +21,9 @@ static void state_round_trip(const struct spec *s)
 	struct jdoc *d = NULL;
 	struct herr e;
 
-	if (json_parse(json, strlen(json), &d, &e) < 0)
+	if (sp_json_parse(json, strlen(json), &d, &e) < 0)
 		abort();
-	json_free(d);
+	sp_json_free(d);
 	free(json);
 }
 

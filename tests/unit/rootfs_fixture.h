@@ -3,8 +3,8 @@
  * mount/IPC/UTS/cgroup namespaces, makes "/" private, calls
  * rootfs_mount/pivot/finish and then runs the test's checks inside the
  * container.  The checks use CHECK() as usual; the child's verdict comes
- * back as its exit status.  The parent compares its own mountinfo before
- * and after (nothing may leak to the host) and removes the temp dir. */
+ * back as its exit status.  The parent checks that no mount of ours
+ * reached the host and removes the temp dir. */
 #ifndef HUTCH_ROOTFS_FIXTURE_H
 #define HUTCH_ROOTFS_FIXTURE_H
 
@@ -31,9 +31,14 @@ struct fx {
 	unsigned compat;    /* rootfs_compat for the child */
 	/* in the child, after unshare and before rootfs_mount */
 	void (*prepare)(struct fx *f, int *unit_failed_);
+	/* in the child, between rootfs_mount and pivot */
+	void (*after_mount)(struct fx *f, int *unit_failed_);
 	/* in the child, between pivot and finish */
 	void (*between)(struct fx *f, int *unit_failed_);
 	bool nocgroupns;    /* stay in the caller's cgroup namespace */
+	bool userns;        /* a user namespace mapping only root to root,
+			       and a PID namespace; o.userns is set too */
+	bool prepare_idmap; /* rootfs_idmap_prepare() before the userns */
 	bool timing;        /* print how long rootfs_mount+pivot took */
 	bool expect_fail;   /* rootfs_* must fail */
 	char err[HERR_MSG_MAX]; /* ... with this message (checked by parent) */
@@ -102,6 +107,20 @@ static void fx_init(struct fx *f)
 	f->mountinfo = fx_read("/proc/self/mountinfo");
 }
 
+/* the line of "/" in a mountinfo text, minus the mount id */
+static char *fx_root_line(const char *mi)
+{
+	_cleanup_free_ char *dup = mi ? xstrdup(mi) : NULL;
+	char *save = NULL;
+	for (char *l = dup ? strtok_r(dup, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char m[4096];
+		if (sscanf(l, "%*d %*d %*s %*s %4095s", m) == 1 && !strcmp(m, "/"))
+			return xstrdup(strchr(l, ' '));
+	}
+	return NULL;
+}
+
 /* the mountinfo line whose mount point is mp (last one wins), or NULL */
 static char *fx_mnt(const char *mp)
 {
@@ -136,6 +155,42 @@ static bool fx_mnt_has(const char *mp, const char *opt)
 	return false;
 }
 
+/* A user namespace in which we are root, mapped to our own uid/gid: the
+ * one mapping a process may write for itself.  No capabilities over the
+ * host's namespaces (network, the host's /dev nodes), as for a userns
+ * container.  Then a PID namespace, so that proc can be mounted. */
+static int fx_enter_userns(void)
+{
+	struct herr e;
+	pid_t pid;
+	int st;
+
+	if (unshare(CLONE_NEWUSER) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny", 4, &e) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/uid_map", "0 0 1", 5, &e) < 0 ||
+	    write_file_at(AT_FDCWD, "/proc/self/gid_map", "0 0 1", 5, &e) < 0 ||
+	    unshare(CLONE_NEWPID) < 0) {
+		printf("#   userns: %s\n", strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		return 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+}
+
+/* the child's verdict; stdout is a pipe under run-unit: flush first */
+static void fx_exit(int status)
+{
+	fflush(stdout);
+	_exit(status);
+}
+
 static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 {
 	int failed = 0, *unit_failed_ = &failed;
@@ -143,16 +198,28 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 	int r;
 
 	rootfs_compat = f->compat;
+	if (f->prepare_idmap) {
+		int *fds = NULL;
+		if (rootfs_idmap_prepare(f->spec, f->tmp, &fds, &e) < 0) {
+			printf("#   rootfs_idmap_prepare: %s\n", e.msg);
+			fx_exit(1);
+		}
+		f->o.idmap_fds = fds;
+	}
+	if (f->userns && fx_enter_userns() < 0)
+		fx_exit(1);
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
 		    (f->nocgroupns ? 0 : CLONE_NEWCGROUP)) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		printf("#   unshare: %s\n", strerror(errno));
-		_exit(1);
+		fx_exit(1);
 	}
 	if (f->prepare)
 		f->prepare(f, unit_failed_);
 	uint64_t t0 = now_ns();
 	r = rootfs_mount(&f->o, &e);
+	if (r == 0 && f->after_mount)
+		f->after_mount(f, unit_failed_);
 	if (r == 0)
 		r = rootfs_pivot(&f->o, &e);
 	if (f->timing && r == 0)
@@ -168,18 +235,17 @@ static void fx_child(struct fx *f, void (*check)(struct fx *, int *))
 		printf("#   rootfs: %s\n", e.msg);
 		if (f->expect_fail && f->err[0] && !strstr(e.msg, f->err)) {
 			printf("#   expected error containing: %s\n", f->err);
-			_exit(1);
+			fx_exit(1);
 		}
-		_exit(f->expect_fail ? failed : 1);
+		fx_exit(f->expect_fail ? failed : 1);
 	}
 	if (f->expect_fail) {
 		printf("#   rootfs_* succeeded, a failure was expected\n");
-		_exit(1);
+		fx_exit(1);
 	}
 	if (check)
 		check(f, unit_failed_);
-	fflush(stdout);
-	_exit(failed);
+	fx_exit(failed);
 }
 
 /* run the container; returns the child's verdict (0 = all checks held) and
@@ -190,6 +256,7 @@ static int fx_run(struct fx *f, void (*check)(struct fx *, int *))
 	pid_t pid;
 
 	f->o.spec = f->spec;
+	f->o.userns |= f->userns;
 	if (!f->spec)
 		return 1;
 	fflush(stdout);
@@ -198,11 +265,19 @@ static int fx_run(struct fx *f, void (*check)(struct fx *, int *))
 		fx_child(f, check);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	/* other developers' tests mount and unmount on this machine while
+	 * we run: what must hold is that nothing of ours reached the host
+	 * (no mount mentions our temp dir) and "/" kept its propagation */
 	_cleanup_free_ char *after = fx_read("/proc/self/mountinfo");
-	if (!after || !f->mountinfo || strcmp(after, f->mountinfo)) {
+	_cleanup_free_ char *root_before = fx_root_line(f->mountinfo);
+	_cleanup_free_ char *root_after = fx_root_line(after);
+	if (!after || strstr(after, f->tmp) || !root_before || !root_after ||
+	    strcmp(root_before, root_after)) {
 		printf("#   the host's mountinfo changed\n");
 		return 1;
 	}
+	if (WIFSIGNALED(st))
+		printf("#   child killed by signal %d\n", WTERMSIG(st));
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

@@ -1,4 +1,7 @@
 /* rootfs: the default config end to end, and path escapes (needs root). */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <stdio.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
@@ -96,6 +99,39 @@ TEST(default_config)
 	fx_done(&f);
 }
 
+/* a user namespace container: devices bound from the host, sysfs bound
+ * (no network namespace of its own), devpts without gid=5 (unmapped) */
+static void check_userns(struct fx *f, int *unit_failed_)
+{
+	struct stat st;
+	CHECK(stat("/dev/null", &st) == 0 && st.st_rdev == makedev(1, 3));
+	CHECK(fx_mnt_has("/dev/null", "devtmpfs"));
+	CHECK(fx_mnt_has("/sys", "ro"));
+	/* the host's /sys submounts under the bind are read-only too */
+	_cleanup_free_ char *mi = fx_read("/proc/self/mountinfo");
+	CHECK(mi && !strstr(mi, " /sys/fs/cgroup/memory rw"));
+	CHECK(fx_mnt_has("/dev/pts", "devpts"));
+	CHECK(fx_mnt_has("/sys/fs/cgroup", "ro"));
+	CHECK(fx_mnt_has("/sys/fs/cgroup/memory", "ro"));
+	CHECK(fx_mnt_has("/proc/sys", "ro"));
+	if (getenv("SHOW"))
+		printf("%s\n", fx_read("/proc/self/mountinfo"));
+	int fd = open("/proc/sys/kernel/domainname", O_WRONLY);
+	CHECK(fd < 0 && errno == EROFS);
+}
+
+TEST(default_config_in_user_namespace)
+{
+	struct fx f;
+	_cleanup_free_ char *json = spec_default_json(false);
+
+	fx_init(&f);
+	f.userns = true;
+	f.spec = fx_spec(json);
+	CHECK(fx_run(&f, check_userns) == 0);
+	fx_done(&f);
+}
+
 /* ---- escapes: destinations behind symlinks to "/", "..", host paths ---- */
 
 static void escape_prepare(struct fx *f, int *unit_failed_)
@@ -182,6 +218,88 @@ TEST(symlinked_destinations_stay_inside_old_kernel)
 {
 	run_escape(ROOTFS_COMPAT_NO_OPENAT2 | ROOTFS_COMPAT_NO_MOUNT_API,
 		   unit_failed_);
+}
+
+/* ---- CVE-2021-30465: a destination swapped for a symlink mid-setup ----
+ * A racer (standing in for another container sharing the volume) keeps
+ * exchanging vol/dir with vol/link -> a relative path that, followed on
+ * the host, leads to <tmp>/host, where the same m<N>/x directories exist.
+ * Whatever it wins, no mount may land below <tmp>/host: checked in the
+ * container's mount namespace right after rootfs_mount, before pivot. */
+
+static pid_t racer = -1;
+
+static void race_prepare(struct fx *f, int *unit_failed_)
+{
+	char dir[512], link[512], t[512];
+	pid_t parent = getpid();
+
+	fx_path(f, dir, sizeof(dir), "rootfs/vol/dir");
+	fx_path(f, link, sizeof(link), "rootfs/vol/link");
+	snprintf(t, sizeof(t), "../../../../../../..%s/host", f->tmp);
+	CHECK(symlink(t, link) == 0);
+	fflush(stdout);
+	racer = fork();
+	if (racer == 0) {
+		/* dies with the child, whichever way that ends */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		close(STDOUT_FILENO);
+		for (;;)
+			renameat2(AT_FDCWD, dir, AT_FDCWD, link,
+				  RENAME_EXCHANGE);
+	}
+}
+
+static void race_check(struct fx *f, int *unit_failed_)
+{
+	char host[512];
+	_cleanup_free_ char *mi = fx_read("/proc/self/mountinfo");
+
+	kill(racer, SIGKILL);
+	waitpid(racer, NULL, 0);
+	snprintf(host, sizeof(host), " %s/host/", f->tmp);
+	CHECK(mi && !strstr(mi, host));
+}
+
+static void race_dirs(struct fx *f, const char *base)
+{
+	char p[512];
+	fx_path(f, p, sizeof(p), base);
+	mkdir_p_at(AT_FDCWD, p, 0755, NULL);
+	for (int i = 0; i < 40; i++) {
+		snprintf(p, sizeof(p), "%s/%s/m%d/x", f->tmp, base, i);
+		mkdir_p_at(AT_FDCWD, p, 0755, NULL);
+	}
+}
+
+TEST(swapped_destination_race_stays_inside)
+{
+	struct strbuf json = {0};
+
+	strbuf_puts(&json, "{'ociVersion':'1.2.0','root':{'path':'rootfs'},"
+			   "'mounts':[");
+	for (int i = 0; i < 40; i++)
+		strbuf_printf(&json, "%s{'destination':'/vol/dir/m%d/x',"
+			      "'type':'tmpfs','source':'tmpfs'}",
+			      i ? "," : "", i);
+	strbuf_puts(&json, "]}");
+	for (int round = 0; round < 5; round++) {
+		struct fx f;
+		fx_init(&f);
+		race_dirs(&f, "rootfs/vol/dir");
+		race_dirs(&f, "host");
+		f.prepare = race_prepare;
+		f.after_mount = race_check;
+		f.spec = fx_spec(json.buf);
+		int r = fx_run(&f, NULL);
+		if (r)
+			printf("# round %d: %d\n", round, r);
+		CHECK(r == 0);
+		fx_done(&f);
+	}
+	strbuf_free(&json);
 }
 
 UNIT_MAIN()

@@ -203,9 +203,15 @@ TEST(bad_option_names_the_mount)
 	fx_init(&f);
 	f.expect_fail = true;
 	strcpy(f.err, "mounts[1]: mount `tmpfs` on `/dev/shm`: Invalid argument");
+	/* where the kernel says why (fsconfig's log), that follows */
+	f.compat = ROOTFS_COMPAT_NO_MOUNT_API;
 	f.spec = fx_spec(BASE "'mounts':[" PROC ","
 		"{'destination':'/dev/shm','type':'tmpfs','source':'tmpfs',"
 		" 'options':['size=lots']}]}");
+	CHECK(fx_run(&f, NULL) == 0);
+	f.compat = 0;
+	strcpy(f.err, "mounts[1]: mount `tmpfs` on `/dev/shm`: Invalid argument "
+		      "(tmpfs: Bad value for 'size')");
 	CHECK(fx_run(&f, NULL) == 0);
 	fx_done(&f);
 }
@@ -292,6 +298,55 @@ TEST(idmapped_bind)
 		"{'destination':'/mnt/plain','type':'bind','source':'idsrc',"
 		" 'options':['bind']}]}");
 	CHECK(fx_run(&f, check_idmap) == 0);
+	fx_done(&f);
+}
+
+/* in a user namespace the parent prepares the idmapped tree: a file owned
+ * by 1000 on disk shows as 0 through {containerID 1000 -> hostID 0}, as
+ * the unmapped 65534 through a plain bind */
+static void check_idmap_userns(struct fx *f, int *unit_failed_)
+{
+	struct stat st;
+	CHECK(stat("/mnt/idmapped/owned", &st) == 0 && st.st_uid == 0 &&
+	      st.st_gid == 0);
+	CHECK(stat("/mnt/plain/owned", &st) == 0 && st.st_uid == 65534);
+	CHECK(fx_mnt_has("/mnt/idmapped", "idmapped"));
+	CHECK(fx_mnt_has("/mnt/idmapped", "ro"));
+}
+
+static void idmap_userns_fixture(struct fx *f)
+{
+	char p[512];
+
+	fx_init(f);
+	f->userns = true;
+	fx_path(f, p, sizeof(p), "idsrc");
+	mkdir(p, 0755);
+	fx_path(f, p, sizeof(p), "idsrc/owned");
+	fx_write(p, "x");
+	(void)!chown(p, 1000, 1000);
+	f->spec = fx_spec(BASE "'mounts':[" PROC ","
+		"{'destination':'/mnt/idmapped','type':'bind','source':'idsrc',"
+		" 'options':['bind','idmap','ro'],"
+		" 'uidMappings':[{'containerID':1000,'hostID':0,'size':1}],"
+		" 'gidMappings':[{'containerID':1000,'hostID':0,'size':1}]},"
+		"{'destination':'/mnt/plain','type':'bind','source':'idsrc',"
+		" 'options':['bind']}]}");
+}
+
+TEST(idmapped_bind_in_user_namespace)
+{
+	struct fx f;
+
+	idmap_userns_fixture(&f);
+	f.prepare_idmap = true;
+	CHECK(fx_run(&f, check_idmap_userns) == 0);
+	fx_done(&f);
+	/* not prepared: a clear error, not a half-made mount */
+	idmap_userns_fixture(&f);
+	f.expect_fail = true;
+	strcpy(f.err, "rootfs_idmap_prepare");
+	CHECK(fx_run(&f, NULL) == 0);
 	fx_done(&f);
 }
 

@@ -88,6 +88,11 @@ static int check_errno_ret(void *arg)
 	EXPECT(mkdir("/tmp/hutch-unit-never", 0700) < 0 && errno == 42);
 	/* defaultErrnoRet for everything not listed */
 	EXPECT(syscall(SYS_getppid) < 0 && errno == 77);
+	/* but ENOSYS above every syscall the profile names (libc falls back
+	 * only on ENOSYS), as runc does */
+	EXPECT(syscall(1000) < 0 && errno == ENOSYS);
+	EXPECT(syscall(SYS_prlimit64 + 1) < 0 && errno == ENOSYS);
+	EXPECT(syscall(SYS_prlimit64 - 1) < 0 && errno == 77);
 	return 0;
 }
 
@@ -100,8 +105,14 @@ TEST(errno_ret_and_default_errno_ret)
 		{.names = (char *[]){"exit", "exit_group", "open", "openat",
 				     "write", "read", "close", "fstat",
 				     "newfstatat", "lseek", "brk",
-				     "mmap", "munmap"},
-		 .nnames = 13, .action = "SCMP_ACT_ALLOW"},
+				     "mmap", "munmap",
+				     /* what ASan's runtime needs */
+				     "mprotect", "madvise", "rt_sigprocmask",
+				     "rt_sigaction", "sigaltstack", "getpid",
+				     "gettid", "tgkill", "futex", "prctl",
+				     "sched_yield", "readlink", "getrlimit",
+				     "prlimit64"},
+		 .nnames = 27, .action = "SCMP_ACT_ALLOW"},
 	};
 	struct spec_seccomp sc = {.default_action = "SCMP_ACT_ERRNO",
 				  .has_default_errno_ret = true,

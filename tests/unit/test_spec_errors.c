@@ -296,7 +296,8 @@ TEST(linux_device_and_path_rules)
 		{0, LNX ", 'devices': [{'path': '/x', 'type': 'p', "
 		    "'fileMode': 8192}]", 0,
 		 "linux.devices[0].fileMode: must be permission bits, at most "
-		 "07777 (decimal 4095), got 8192"},
+		 "07777 (decimal 4095), optionally with the file type of type "
+		 "'p' (010000), got 8192 (020000)"},
 		{0, LNX ", 'maskedPaths': ['/ok', 'proc/kcore']", 0,
 		 "linux.maskedPaths[1]: must be an absolute path "
 		 "(got \"proc/kcore\")"},

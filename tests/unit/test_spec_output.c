@@ -102,8 +102,8 @@ TEST(features_document)
 	struct jdoc *d = NULL;
 	const struct jnode *r, *l, *sc;
 
-	REQUIRE(json_parse(json, strlen(json), &d, &e) == 0);
-	r = json_root(d);
+	REQUIRE(sp_json_parse(json, strlen(json), &d, &e) == 0);
+	r = sp_json_root(d);
 	CHECK_STR(get(r, "ociVersionMin")->u.str, "1.0.0");
 	CHECK_STR(get(r, "ociVersionMax")->u.str, "1.2.0");
 	CHECK(get(r, "hooks")->n == 6);
@@ -129,7 +129,7 @@ TEST(features_document)
 	CHECK_STR(get(get(r, "annotations"), "org.hutch.sandbox")->u.str, "vm");
 	CHECK(get(get(r, "annotations"), "org.hutch.network") != NULL);
 	CHECK(get(get(r, "annotations"), "org.hutch.ports") != NULL);
-	json_free(d);
+	sp_json_free(d);
 	free(json);
 }
 
@@ -175,14 +175,14 @@ TEST(writer_empty_containers)
 	struct jw w;
 	char *s;
 
-	jw_init(&w, "\t");
-	jw_open(&w, NULL, '{');
-	jw_open(&w, "a", '[');
-	jw_close(&w, ']');
-	jw_open(&w, "o", '{');
-	jw_close(&w, '}');
-	jw_close(&w, '}');
-	s = jw_finish(&w);
+	sp_jw_init(&w, "\t");
+	sp_jw_open(&w, NULL, '{');
+	sp_jw_open(&w, "a", '[');
+	sp_jw_close(&w, ']');
+	sp_jw_open(&w, "o", '{');
+	sp_jw_close(&w, '}');
+	sp_jw_close(&w, '}');
+	s = sp_jw_finish(&w);
 	CHECK_STR(s, "{\n\t\"a\": [],\n\t\"o\": {}\n}\n");
 	free(s);
 }

@@ -49,7 +49,8 @@ static const char full[] =
 "  'timeOffsets': {'monotonic': {'secs': -10, 'nanosecs': 5},"
 "    'boottime': {'secs': 100}},"
 "  'devices': [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229,"
-"    'fileMode': 438, 'uid': 0, 'gid': 3}, {'path': '/dev/p', 'type': 'p'}],"
+"    'fileMode': 438, 'uid': 0, 'gid': 3},"
+"    {'path': '/dev/p', 'type': 'p', 'fileMode': 4516}],"
 "  'cgroupsPath': '/hutch-test/x',"
 "  'resources': {"
 "   'devices': [{'allow': false, 'access': 'rwm'}, {'allow': true,"
@@ -214,6 +215,8 @@ TEST(linux_namespaces_maps_devices)
 	CHECK(l->devices[0].file_mode == 438 && l->devices[0].gid == 3);
 	CHECK(l->devices[0].has_uid && l->devices[0].has_gid);
 	CHECK(l->devices[1].type == 'p' && !l->devices[1].has_major);
+	/* podman's S_IFIFO | 0644: the type bits go */
+	CHECK(l->devices[1].file_mode == 0644);
 	CHECK_STR(l->cgroups_path, "/hutch-test/x");
 	CHECK(l->nsysctl == 1);
 	CHECK_STR(l->sysctl[0].key, "net.ipv4.ip_forward");
