@@ -149,6 +149,7 @@ void series_parallel(void);
 void series_sizes(void);
 void series_vm(void);
 extern char *vm_skipped; /* why the VM series did not run, or NULL */
+extern char *vm_note;    /* why hutch-vm is missing from it, or NULL */
 
 /* ---- report.c / plot.c ----------------------------------------------- */
 void report_table(void);

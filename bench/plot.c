@@ -125,7 +125,8 @@ static void dat_vm(void)
 void plot_write(const char *json_path)
 {
 	char *png, *expr, *dot;
-	bool vm = !vm_skipped && fig_find("vm", "hutch-vm", "wall");
+	bool vm = !vm_skipped && (fig_find("vm", "hutch-vm", "wall") ||
+				  fig_find("vm", "qemu", "wall"));
 
 	if (!O.plot || !O.datadir)
 		return;

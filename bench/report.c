@@ -201,8 +201,10 @@ static void table_vm(void)
 		printf("\nvm: skipped: %s\n", vm_skipped);
 		return;
 	}
-	if (!fig_find("vm", "hutch-vm", "wall"))
+	if (!fig_find("vm", "hutch-vm", "wall") && !fig_find("vm", "qemu", "wall"))
 		return; /* not asked for (--only) */
+	if (vm_note)
+		printf("\nvm: hutch-vm left out: %s\n", vm_note);
 	printf("\n%-22s" STAT_HEAD "   (ms; maxrss KiB)\n",
 	       "sandbox VM, /bin/true");
 	for (size_t w = 0; w < 3; w++)
@@ -437,6 +439,11 @@ char *report_json(void)
 	fputs("  \"vm_skipped\": ", f);
 	if (vm_skipped)
 		json_str(f, vm_skipped);
+	else
+		fputs("null", f);
+	fputs(", \"vm_hutch_left_out\": ", f);
+	if (vm_note)
+		json_str(f, vm_note);
 	else
 		fputs("null", f);
 	fputs(",\n", f);
