@@ -106,6 +106,8 @@ void proc_reap_strays(void);
 /* run a helper (cp, jq, ldd) untimed; returns its exit status */
 int sh_run(char *const argv[], const char *out_path);
 char *read_text(const char *path);
+/* NAME through $PATH (or a path), made absolute; NULL: not found */
+char *find_exe(const char *name);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));

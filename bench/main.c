@@ -46,29 +46,10 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-static char *which(const char *name)
-{
-	char *path = getenv("PATH"), *copy, *dir, *save = NULL, *r = NULL;
-
-	if (strchr(name, '/'))
-		return realpath(name, NULL);
-	copy = strdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !r;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *p = fmt("%s/%s", dir, name);
-
-		if (access(p, X_OK) == 0)
-			r = realpath(p, NULL);
-		free(p);
-	}
-	free(copy);
-	return r;
-}
-
 static void add_runtime(const char *name, const char *path, enum rt_kind k,
 			bool required, int *bad)
 {
-	char *p = which(path ? path : name);
+	char *p = find_exe(path ? path : name);
 
 	if (!p) {
 		if (required) {

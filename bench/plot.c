@@ -130,8 +130,10 @@ void plot_write(const char *json_path)
 
 	if (!O.plot || !O.datadir)
 		return;
-	if (!fig_find("run", "hutch", "wall")) {
-		printf("plot: left out (it needs the run series)\n");
+	bool runs = fig_find("run", "hutch", "wall");
+
+	if (!runs && !vm) {
+		printf("plot: left out (no run or VM series)\n");
 		return;
 	}
 	mkdir(O.datadir, 0755);
@@ -144,9 +146,9 @@ void plot_write(const char *json_path)
 	png = strdup(json_path);
 	dot = strrchr(png, '.');
 	strcpy(dot, ".png");
-	expr = fmt("dir='%s'; out='%s'; vm=%d; heading='hutch bench, %s, %s, "
+	expr = fmt("dir='%s'; out='%s'; vm=%d; runs=%d; heading='hutch bench, %s, %s, "
 		   "Linux %s, %d CPUs, load %.1f (shared machine)%s'",
-		   O.datadir, png, vm, E.date, E.host, E.kernel, E.cpus,
+		   O.datadir, png, vm, runs, E.date, E.host, E.kernel, E.cpus,
 		   E.load_start, O.quick ? ", quick run" : "");
 	if (sh_run((char *[]){"gnuplot", "-e", expr, (char *)O.plot, NULL},
 		   NULL) == 0)

@@ -1,8 +1,10 @@
 # bench/plot.gp: the benchmark's picture, from the data files hbench writes.
-#   gnuplot -e "dir='DIR'; out='FILE.png'; vm=0|1; heading='...'" bench/plot.gp
+#   gnuplot -e "dir='DIR'; out='FILE.png'; vm=0|1; runs=0|1; heading='...'" bench/plot.gp
+# runs=0: only the VM panels (`make bench-vm` runs the VM series alone).
 # Bars are medians; whiskers run from the min to the p90.
 
-set terminal pngcairo size 1400, (vm ? 1350 : 950) font "DejaVu Sans,11"
+rows = (runs ? 2 : 0) + (vm ? 1 : 0)
+set terminal pngcairo size 1400, 100 + 425 * rows font "DejaVu Sans,11"
 set output out
 set datafile missing "?"
 set style fill solid 0.85 border rgb "black"
@@ -10,7 +12,9 @@ set grid ytics lc rgb "#dddddd"
 set key top left
 set yrange [0:*]
 set offsets 0, 0, graph 0.12, 0
-set multiplot layout (vm ? 3 : 2), 2 title heading font ",14"
+set multiplot layout rows, 2 title heading font ",14"
+
+if (runs) {
 
 set title "run /bin/true: wall time per container, ms (lower is better)"
 set boxwidth 0.6
@@ -46,8 +50,14 @@ set key top right
 plot dir.'/mem.dat' using 2:xtic(1) title "peak RSS" lc rgb "#e66101", \
      '' using 3 title "binary" lc rgb "#5e3c99", \
      '' using 4 title "binary + libs" lc rgb "#b2abd2"
+}
 
 if (vm) {
+	set style data histograms
+	set style histogram clustered gap 1
+	set boxwidth 0.9
+	unset xrange
+	set key top left
 	set title "VM sandbox, ms: boot to guest init, to workload, whole run"
 	plot dir.'/vm.dat' using 2:xtic(1) title "to init" lc rgb "#fdb863", \
 	     '' using 3 title "to workload" lc rgb "#e66101", \

@@ -241,6 +241,25 @@ int sh_run(char *const argv[], const char *out_path)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+char *find_exe(const char *name)
+{
+	char *path = getenv("PATH"), *copy, *dir, *save = NULL, *r = NULL;
+
+	if (strchr(name, '/'))
+		return realpath(name, NULL);
+	copy = strdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !r;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *p = fmt("%s/%s", dir, name);
+
+		if (access(p, X_OK) == 0)
+			r = realpath(p, NULL);
+		free(p);
+	}
+	free(copy);
+	return r;
+}
+
 char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "re");

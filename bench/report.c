@@ -236,6 +236,8 @@ static void table_vm(void)
 
 static void table_targets(void)
 {
+	if (!fig_find("run", "hutch", "wall"))
+		goto cleanup;
 	printf("\ntargets (medians of this run):\n");
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
 		const struct target *t = &targets[i];
@@ -248,6 +250,7 @@ static void table_targets(void)
 			printf("  %-30s %.2fx  %s\n", t->text, v,
 			       v <= t->max ? "met" : "NOT met");
 	}
+cleanup:
 	printf("\nfailures and leftovers (cgroups, state dirs) per runtime:");
 	for (int i = 0; i < NRT; i++)
 		printf("  %s %d/%d", RT[i].name, RT[i].failures, RT[i].leftovers);

@@ -80,7 +80,16 @@ bench-quick:
 bench-vm:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS_BUILD) busybox-static $(DEPS_BENCH) qemu-system-x86"
 	@$(MAKE) --no-print-directory bench-build
+	@$(MAKE) --no-print-directory -q guest 2>/dev/null; \
+	  if [ $$? -eq 2 ]; then echo "bench-vm: this tree has no \`make guest\` (no sandbox yet)"; \
+	  else $(MAKE) --no-print-directory guest; fi
 	tests/lanes/qemu/run --kvm --mem 3072 --copy-back $(abspath $(BENCH_OUT)) -- \
 	  $(BENCH_BIN) --only vm $(BENCH_ARGS)
 
 .PHONY: bench bench-quick bench-vm bench-build
+
+# where one `hutch run` spends its time (strace, perf, the loader)
+bench-profile: bench-build
+	bench/profile ./hutch
+
+.PHONY: bench-profile

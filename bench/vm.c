@@ -28,6 +28,7 @@
 #include "bench/hbench.h"
 
 #define VM_MEM_MIB "256"
+#define QEMU_TIMEOUT_MS 120000 /* nested emulation on a busy host is slow */
 /* vmm/run.c's command line, so both VMMs boot the kernel alike */
 #define GUEST_CMDLINE                                                          \
 	"console=ttyS0 reboot=t panic=-1 pci=off nomodule io_delay=none "     \
@@ -197,7 +198,11 @@ static void run_qemu(int r)
 		unsigned char buf[64];
 		ssize_t n;
 
-		if (poll(&pfd, 1, 60000) <= 0) {
+		int left = (int)(QEMU_TIMEOUT_MS - (now_ms() - t0));
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+			warnx_("qemu round %d: no exit after %d s, killed", r,
+			       QEMU_TIMEOUT_MS / 1000);
 			kill(pid, SIGKILL);
 			break;
 		}
@@ -295,11 +300,11 @@ static bool vm_ready(void)
 		vm_rt.failures = 0;
 		printf("vm: hutch-vm left out: %s\n", hutch_vm_out);
 	}
-	qemu = O.vm_init ? fmt("%s", O.qemu) : NULL;
-	cpio = O.vm_init ? make_cpio() : NULL;
+	qemu = find_exe(O.qemu);
+	cpio = O.vm_init && qemu ? make_cpio() : NULL;
 	if (!cpio)
-		printf("vm: QEMU peer left out: no guest init for it "
-		       "(--vm-init bench/vminit)\n");
+		printf("vm: QEMU peer left out: %s\n", qemu ? "no guest init "
+		       "for it (--vm-init bench/vminit)" : "no qemu-system-x86_64");
 	if (hutch_vm_out && !cpio) {
 		vm_skipped = hutch_vm_out;
 		return false;
@@ -315,6 +320,7 @@ void series_vm(void)
 	}
 	printf("vm: %d rounds (1 warm-up), kernel %s\n", O.rounds_vm, kernel);
 	for (int r = 0; r < 1 + O.rounds_vm && !stopping; r++) {
+		printf("vm: round %d of %d\n", r + 1, 1 + O.rounds_vm);
 		for (int k = 0; k < 3; k++) {
 			switch ((r + k) % 3) {
 			case 0:
