@@ -175,7 +175,7 @@ int lease_scan(int leasefd, struct lease **out, size_t *n, struct herr *e)
 	}
 	while ((de = readdir(d))) {
 		struct lease l;
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (lease_read(leasefd, de->d_name, &l, e) < 0) {
 			/* a temporary file of a writer killed mid-write, or

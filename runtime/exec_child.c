@@ -111,6 +111,10 @@ __attribute__((noreturn)) void exec_child_main(struct launch *l)
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, &e) < 0)
 		_exit(1);
+	/* paused container: the parent moves us into the frozen cgroup now;
+	 * we go on (and exec) once it is resumed */
+	if (l->late_cgroup && sync_recv(l->sync_child, m, &e) != SYNC_GO)
+		_exit(1);
 	security_execve(l->sec, path, l->spec->process->args, l->env, &e);
 fail:
 	sync_send_error(l->sync_child, &e);

@@ -184,6 +184,7 @@ struct launch {
 	int init_pidfd;          /* exec: the container's init */
 	int init_root_fd;        /* exec: /proc/<init>/root */
 	int join_flags;          /* exec: namespaces to join by pidfd */
+	bool late_cgroup;        /* exec into a paused container */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
 	int *idmap_fds;          /* rootfs_idmap_prepare(): child's copies */
 };
