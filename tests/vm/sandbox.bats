@@ -14,9 +14,15 @@ teardown() {
 	teardown_bundle
 }
 
+# hutch run of this test's bundle; a hung guest fails the test (124)
+# instead of the lane
+vm_run() {
+	timeout -k 10 300 "$HUTCH_BIN" --root "$ROOT" run "$@" -b "$BUNDLE" "$ID"
+}
+
 @test "sandbox: a bundle's echo output comes back" {
 	set_args echo hello from the sandbox
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	echo "$output"
 	assert_status 0
 	assert_output_contains "hello from the sandbox"
@@ -25,27 +31,27 @@ teardown() {
 @test "sandbox: --sandbox=vm chooses VM mode without the annotation" {
 	update_config 'del(.annotations["org.hutch.sandbox"])'
 	set_args uname -r
-	run hutch run --sandbox=vm -b "$BUNDLE" "$ID"
+	run vm_run --sandbox=vm
 	assert_status 0
 	assert_output_contains hutch
 }
 
 @test "sandbox: the guest process's exit status is returned" {
 	set_args sh -c 'exit 7'
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	assert_status 7
 }
 
 @test "sandbox: a file the rootfs holds is read in the guest" {
 	set_args cat /etc/hutch-release
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	assert_status 0
 	assert_output_contains "hutch test rootfs"
 }
 
 @test "sandbox: uname -r shows the guest kernel, not the host's" {
 	set_args uname -r
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	echo "$output"
 	assert_status 0
 	assert_output_contains hutch
@@ -56,7 +62,7 @@ teardown() {
 	update_config '.process.env += ["GREETING=hi there"] | .process.cwd = "/etc"
 		| .process.user = {"uid": 1, "gid": 1}'
 	set_args sh -c 'echo "$GREETING in $(pwd) as $(id -u):$(id -g)"'
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	echo "$output"
 	assert_status 0
 	assert_output_contains "hi there in /etc as 1:1"
@@ -64,7 +70,7 @@ teardown() {
 
 @test "sandbox: kill with SIGTERM stops a sleeping workload" {
 	set_args sh -c 'echo started; exec sleep 1000'
-	hutch run -b "$BUNDLE" "$ID" > "$TMP/out" 2>&1 &
+	vm_run > "$TMP/out" 2>&1 &
 	pid=$!
 	wait_for_started "$TMP/out"
 	hutch kill "$ID" TERM
@@ -75,7 +81,7 @@ teardown() {
 
 @test "sandbox: a guest kernel panic ends run with an error, not a hang" {
 	update_config '.annotations["org.hutch.vm.cmdline"] = "rdinit=/nonexistent"'
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	echo "$output"
 	[ "$status" -ne 0 ]
 	assert_output_contains "Kernel panic"
@@ -84,7 +90,7 @@ teardown() {
 @test "sandbox: a triple-faulting guest ends run with an error, not a hang" {
 	make_triple_fault_kernel "$TMP/broken"
 	update_config ".annotations[\"org.hutch.vm.kernel\"] = \"$TMP/broken\""
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	echo "$output"
 	[ "$status" -ne 0 ]
 	assert_output_contains "triple fault"
@@ -103,7 +109,7 @@ teardown() {
 	update_config '.annotations["org.hutch.vm.timing"] = "1"'
 	set_args true
 	start=$(date +%s%N)
-	run hutch run -b "$BUNDLE" "$ID"
+	run vm_run
 	end=$(date +%s%N)
 	echo "$output"
 	assert_status 0

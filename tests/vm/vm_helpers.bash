@@ -12,9 +12,10 @@ require_kvm() {
 	[ -r "$GUEST_KERNEL" ] || fail "$GUEST_KERNEL missing (make guest)"
 }
 
-# vmm_boot ARGS...: the VMM alone, on this test's temp dir
+# vmm_boot ARGS...: the VMM alone; a hung guest fails the test (status
+# 124) instead of the lane
 vmm_boot() {
-	"$VMM_BOOT" -k "${VMM_KERNEL:-$GUEST_KERNEL}" -i "$GUEST_INIT" "$@"
+	timeout -k 10 300 "$VMM_BOOT" -k "${VMM_KERNEL:-$GUEST_KERNEL}" -i "$GUEST_INIT" "$@"
 }
 
 # le64 N: 8 little-endian bytes as printf escapes
