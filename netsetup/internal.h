@@ -201,6 +201,8 @@ struct lease {
 	char *ports; /* normalized, "" if none */
 	pid_t pid;
 	unsigned long long start; /* /proc/PID/stat starttime */
+	pid_t cpid;               /* the create that took it, and its */
+	unsigned long long cstart; /* start time */
 	char boot[40];            /* boot_id */
 };
 void lease_free(struct lease *l);

@@ -2,9 +2,11 @@
  * attached container, changed only under an flock on <root>/.net/lock.
  *
  * A lease names its owner by pid, the pid's start time (/proc/PID/stat
- * field 22) and the kernel's boot_id.  The owner is the container's init:
- * while it lives the container's network namespace lives and the address is
- * in use.  When it is gone (the runtime was killed mid-create, the host
+ * field 22) and the kernel's boot_id, and likewise the create that took
+ * it.  The owner is the container's init: while it lives the container's
+ * network namespace lives and the address is in use; while the create
+ * lives, it finishes or undoes its own work.
+ * When both are gone (the runtime was killed mid-create, the host
  * rebooted, the container stopped and nobody ran delete) the lease is stale
  * and the next create reclaims it, veth and rules included.  Start time and
  * boot_id make pid reuse harmless. */
@@ -92,6 +94,10 @@ static int set_field(struct lease *l, const char *k, const char *v)
 		l->pid = (pid_t)u;
 	else if (!strcmp(k, "start"))
 		l->start = u;
+	else if (!strcmp(k, "creator"))
+		l->cpid = (pid_t)u;
+	else if (!strcmp(k, "cstart"))
+		l->cstart = u;
 #undef STR
 	return 0;
 }
@@ -143,9 +149,10 @@ int lease_write(int leasefd, const struct lease *l, struct herr *e)
 {
 	_cleanup_free_ char *text = xasprintf(
 		"id=%s\nnetwork=%s\nbridge=%s\nveth=%s\nindex=%u\nports=%s\n"
-		"pid=%d\nstart=%llu\nboot=%s\n",
+		"pid=%d\nstart=%llu\ncreator=%d\ncstart=%llu\nboot=%s\n",
 		l->id, l->network, l->bridge, l->veth, l->index,
-		l->ports ? l->ports : "", (int)l->pid, l->start, l->boot);
+		l->ports ? l->ports : "", (int)l->pid, l->start, (int)l->cpid,
+		l->cstart, l->boot);
 
 	if (write_file_atomic_at(leasefd, l->id, text, strlen(text), 0600,
 				 e) < 0)
@@ -168,7 +175,7 @@ int lease_scan(int leasefd, struct lease **out, size_t *n, struct herr *e)
 	}
 	while ((de = readdir(d))) {
 		struct lease l;
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (lease_read(leasefd, de->d_name, &l, e) < 0) {
 			/* a temporary file of a writer killed mid-write, or
@@ -233,13 +240,21 @@ static unsigned long long start_time(pid_t pid)
 
 bool lease_alive(const struct lease *l)
 {
-	return !strcmp(l->boot, boot_id()) && start_time(l->pid) == l->start;
+	if (strcmp(l->boot, boot_id()))
+		return false;
+	/* a create still at work owns its lease even if its container died:
+	 * it undoes what it made itself, and a reclaim racing it could miss
+	 * the rules it is still adding */
+	return start_time(l->pid) == l->start ||
+	       (l->cpid && start_time(l->cpid) == l->cstart);
 }
 
 int lease_owner(pid_t pid, struct lease *l, struct herr *e)
 {
 	l->pid = pid;
 	l->start = pid > 0 ? start_time(pid) : 0;
+	l->cpid = getpid();
+	l->cstart = start_time(l->cpid);
 	if (!l->start)
 		return herr_set(e, ESRCH, "container process %d", (int)pid);
 	snprintf(l->boot, sizeof(l->boot), "%s", boot_id());

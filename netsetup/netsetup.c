@@ -20,8 +20,8 @@ static bool is_none(const char *n)
 
 static int check_id(const char *id, struct herr *e)
 {
-	if (!id || !*id || id[0] == '.' || strlen(id) > 1024 ||
-	    strpbrk(id, "/\n"))
+	if (!id || !*id || !strcmp(id, ".") || !strcmp(id, "..") ||
+	    strlen(id) > 1024 || strpbrk(id, "/\n"))
 		return herr_set(e, 0, "bad container id `%s`", id ? id : "");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "runtime/runtime.h"
+#include "runtime/sandbox.h"
 
 int child_identity(struct launch *l, struct herr *e)
 {
@@ -103,9 +104,11 @@ int child_enter_cwd(struct launch *l, struct herr *e)
 
 int child_close_fds(struct launch *l, struct herr *e)
 {
-	int keep[] = {l->sync_child, l->fifo_fd};
+	/* and the sandbox's /dev/kvm and rootfs, opened before pivot_root */
+	int keep[4] = {l->sync_child, l->fifo_fd};
+	size_t n = 2 + sandbox_keep_fds(keep + 2, 2);
 
-	if (close_fds_from(3 + l->nfds, keep, 2) < 0)
+	if (close_fds_from(3 + l->nfds, keep, n) < 0)
 		return herr_sys(e, "close inherited fds");
 	/* preserved fds must survive execve */
 	for (unsigned i = 0; i < l->nfds; i++)

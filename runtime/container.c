@@ -16,6 +16,7 @@
 #include "cgroups/cgroups.h"
 #include "namespaces/namespaces.h"
 #include "runtime/runtime.h"
+#include "runtime/sandbox.h"
 #include "security/security.h"
 
 struct launch *launch_alloc(struct globals *g, const struct create_opts *o)
@@ -153,6 +154,9 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		const char *mode = spec_annotation(l->spec, "org.hutch.sandbox");
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
+	/* before anything exists: no /dev/kvm must leave nothing behind */
+	if (l->sandbox && sandbox_prepare(l->spec, l->rootfs, e) < 0)
+		goto fail;
 	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;
 	if (save_early_state(l, e) < 0)

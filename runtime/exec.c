@@ -74,7 +74,8 @@ static int clone_exec_child(struct launch *l, struct herr *e)
 			return herr_sys(e, "enter the container's pid namespace");
 	}
 	l->join_flags &= ~CLONE_NEWPID;
-	l->pid = ns_clone(0, l->cg ? cgroup_clone_fd(l->cg) : -1, &into, e);
+	l->pid = ns_clone(0, l->cg && !l->late_cgroup ? cgroup_clone_fd(l->cg) : -1,
+			  &into, e);
 	if (l->pid == 0)
 		exec_child_main(l);
 	if (own_pid >= 0)
@@ -108,10 +109,18 @@ static int exec_start(struct launch *l, const struct exec_opts *x,
 		return -1;
 	if (security_prepare(l->spec, l->spec->process, &l->sec, e) < 0)
 		return -1;
-	if (clone_exec_child(l, e) < 0 || enter_cgroup(l, x->cgroup, e) < 0)
+	if (clone_exec_child(l, e) < 0)
+		return -1;
+	/* into a frozen cgroup only once set up (it stops there at once),
+	 * and still before execve: the child waits for a last GO */
+	if (!l->late_cgroup && enter_cgroup(l, x->cgroup, e) < 0)
 		return -1;
 	if (sync_send(l->sync_parent, SYNC_GO, "", 1, -1, e) < 0 ||
 	    launch_wait_ready(l, e) < 0)
+		return -1;
+	if (l->late_cgroup &&
+	    (enter_cgroup(l, x->cgroup, e) < 0 ||
+	     sync_send(l->sync_parent, SYNC_GO, "", 1, -1, e) < 0))
 		return -1;
 	if (x->pid_file) {
 		char buf[16];
@@ -152,6 +161,7 @@ int exec_run(struct globals *g, const struct exec_opts *x, int *code,
 	if (container_load(g->root, x->id, &l->c, e) < 0 ||
 	    check_running(l->c, x->ignore_paused, e) < 0)
 		goto out;
+	l->late_cgroup = container_status(l->c) == ST_PAUSED;
 	container_unlock(l->c);
 	if (!(l->spec = container_saved_spec(l->c))) {
 		herr_set(e, 0, "container `%s` has no saved config", x->id);

@@ -86,13 +86,7 @@ __attribute__((noreturn)) void exec_child_main(struct launch *l)
 	struct herr e;
 
 	herr_clear(&e);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	{
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-	}
+	signals_reset();
 	close(l->sync_parent);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sync_recv(l->sync_child, m, &e) != SYNC_GO)
@@ -110,6 +104,10 @@ __attribute__((noreturn)) void exec_child_main(struct launch *l)
 		goto fail;
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, &e) < 0)
+		_exit(1);
+	/* paused container: the parent moves us into the frozen cgroup now;
+	 * we go on (and exec) once it is resumed */
+	if (l->late_cgroup && sync_recv(l->sync_child, m, &e) != SYNC_GO)
 		_exit(1);
 	security_execve(l->sec, path, l->spec->process->args, l->env, &e);
 fail:

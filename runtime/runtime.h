@@ -184,6 +184,7 @@ struct launch {
 	int init_pidfd;          /* exec: the container's init */
 	int init_root_fd;        /* exec: /proc/<init>/root */
 	int join_flags;          /* exec: namespaces to join by pidfd */
+	bool late_cgroup;        /* exec into a paused container */
 	bool sandbox;            /* KVM sandbox mode (flag or annotation) */
 	int *idmap_fds;          /* rootfs_idmap_prepare(): child's copies */
 };
@@ -215,6 +216,9 @@ void launch_destroy(struct launch *l);
 void launch_free(struct launch *l);
 /* the child side; never returns (ends in execve or _exit) */
 __attribute__((noreturn)) void child_main(struct launch *l);
+
+/* signals.c: default dispositions and an empty mask for the workload */
+void signals_reset(void);
 
 /* child_setup.c: steps of the child that belong to no other folder */
 int child_identity(struct launch *l, struct herr *e);

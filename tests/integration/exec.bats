@@ -123,6 +123,10 @@ J
 	run hutch exec "$ID" true
 	assert_status 1
 	assert_output_contains "paused"
-	hutch exec -d --ignore-paused "$ID" true
+	# the new process stops with the others, and runs once resumed
+	hutch exec -d --ignore-paused "$ID" sh -c 'echo ran > /tmp/after-resume'
+	sleep 0.3
+	[ ! -e "$BUNDLE/rootfs/tmp/after-resume" ]
 	hutch resume "$ID"
+	wait_for test -e "$BUNDLE/rootfs/tmp/after-resume"
 }

@@ -83,7 +83,6 @@ teardown() { net_teardown; }
 	# loopback stays as its owner left it: down
 	nsenter --net="$TMP/joined" ip -o link show lo | grep -qv 'UP'
 	run hutch run --network bridge -b "$BUNDLE" "$ID"
-	umount "$TMP/joined"
 	assert_status 1
 	assert_output_contains "joins the network namespace"
 	[ ! -d "$ROOT/$ID" ]
@@ -101,4 +100,23 @@ teardown() { net_teardown; }
 	assert_output_contains "10.77.0.2	hutch"
 	assert_output_contains "inet 10.77.0.2/16"
 	[ -z "$(net_leftovers)" ] || fail "left: $(net_leftovers)"
+}
+
+@test "two-step start (new user namespace, ipc joined by path): loopback up; bridge refused" {
+	chmod 711 "$TMP"
+	touch "$TMP/ipcns"
+	unshare --ipc="$TMP/ipcns" true
+	update_config ".linux.namespaces += [{type: \"user\"}]
+		| (.linux.namespaces[] | select(.type == \"ipc\")) += {path: \"$TMP/ipcns\"}
+		| del(.mounts[] | select(.destination == \"/dev/mqueue\"))
+		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]"
+	set_args ip -o link show lo
+	run hutch run -b "$BUNDLE" "$ID"
+	assert_status 0
+	assert_output_contains "lo: <LOOPBACK,UP,LOWER_UP>"
+	run hutch run --network bridge -b "$BUNDLE" "$ID"
+	assert_status 1
+	assert_output_contains "the network namespace is made only after start-up"
+	[ ! -d "$ROOT/$ID" ]
 }

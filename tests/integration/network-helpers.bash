@@ -30,8 +30,11 @@ net_teardown() {
 				--root "$r" delete --force "$id" >/dev/null 2>&1
 		done
 	done
-	[ -e "$TMP/outside" ] && umount "$TMP/outside" 2>/dev/null
-	[ -n "${HOSTNS:-}" ] && umount "$HOSTNS" 2>/dev/null
+	# every namespace file this test bind-mounted (host, outside, ...)
+	for p in $(awk -v t="$TMP/" '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
+			if ($(i + 1) == "nsfs" && index($5, t) == 1) print $5 }' /proc/self/mountinfo); do
+		umount "$p"
+	done
 	teardown_bundle
 }
 

@@ -197,9 +197,11 @@ start_listener() { # MODE
 	[ "$(jq -r .state.pid "$TMP/state.json")" = "$(jq -r .pid "$TMP/state.json")" ]
 }
 
-@test "seccomp: SCMP_ACT_NOTIFY with noNewPrivileges false; the agent picks the errno" {
+@test "seccomp: SCMP_ACT_NOTIFY with noNewPrivileges false, TSYNC and WAIT_KILLABLE_RECV; the agent picks the errno" {
 	start_listener 95
-	update_config '.process.noNewPrivileges = false'
+	update_config '.process.noNewPrivileges = false
+		| .linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_TSYNC",
+			"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]'
 	set_args sh -c 'mkdir /tmp/d; echo mkdir=$?'
 	run hutch run -b "$BUNDLE" "$ID"
 	assert_status 0

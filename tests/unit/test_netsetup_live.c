@@ -355,6 +355,31 @@ TEST(killed_runtime_is_reclaimed)
 	fixture_done(&f);
 }
 
+/* a create still running owns its lease even when its container died (it
+ * undoes its own work); once it is gone the lease is reclaimed */
+TEST(a_live_create_keeps_its_lease)
+{
+	struct fixture f;
+	struct net_result r;
+	struct herr e = {0};
+	struct cont c1, c2;
+
+	CHECK(fixture_init(&f) == 0);
+	write_conf(&f, tiny_conf);
+	f.req.network = "tiny";
+	CHECK(attach(&f, &c1, "first", &r, &e) == 0);
+	cont_stop(&c1); /* its container is gone, this process (the create) is not */
+	CHECK(attach(&f, &c2, "second", &r, &e) < 0);
+	CHECK(strstr(e.msg, "is exhausted"));
+	cont_stop(&c2);
+	CHECK(netsetup_destroy(f.root, "first", &e) == 0);
+	CHECK(attach(&f, &c2, "second", &r, &e) == 0);
+	CHECK(netsetup_destroy(f.root, "second", &e) == 0);
+	cont_stop(&c2);
+	CHECK(leftovers(&f) == 0);
+	fixture_done(&f);
+}
+
 TEST(errors_are_clear_and_leave_nothing)
 {
 	struct fixture f;

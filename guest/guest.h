@@ -1,0 +1,46 @@
+/* guest init: what its files share (init.c: the channel and main,
+ * config.c: the process description, setup.c: the root and the mounts,
+ * relay.c: the process, its stdio and signals). */
+#ifndef HUTCH_GUEST_H
+#define HUTCH_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "vmm/proto.h"
+
+#define MAX_ITEMS 4096
+
+struct config {
+	char *args[MAX_ITEMS], *env[MAX_ITEMS], *mounts[256];
+	size_t nargs, nenv, nmounts;
+	const char *cwd, *hostname;
+	uid_t uid;
+	gid_t gid;
+	gid_t gids[256];
+	size_t ngids;
+	mode_t umask;
+	int has_umask, readonly;
+	struct { int res; struct rlimit lim; } rl[64];
+	size_t nrl;
+};
+
+extern int chan; /* /dev/hvc0, raw */
+
+void marker(uint32_t v);
+int write_all(int fd, const void *p, size_t n);
+int read_full(int fd, void *p, size_t n);
+void send_frame(uint8_t type, uint8_t stream, const void *p, uint32_t n);
+__attribute__((noreturn)) void power_off(void);
+/* before the process runs: report why to the VMM, exit status 127 */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+void open_channel(void);
+void parse_config(struct config *c, char *p, size_t len);
+void setup_root(const struct config *c);
+/* start the process, relay until it ends, report, power off */
+__attribute__((noreturn)) int relay(const struct config *c);
+
+#endif

@@ -1,0 +1,71 @@
+/* The guest's root: the 9p share (tag `root`) moved onto /, and the kernel
+ * filesystems the process expects (the container's own proc/sys/dev stay
+ * on the host side: the VMM never serves mount points). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guest/guest.h"
+
+#define P9_OPTS "trans=virtio,version=9p2000.L,msize=262144,access=client,cache=mmap"
+
+static void mount_or_die(const char *src, const char *dst, const char *type,
+			 unsigned long flags, const char *data)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		die("mount %s on %s: %s", type, dst, strerror(errno));
+}
+
+/* a missing mount point is made (on a read-only root it cannot be) */
+static void ensure_dir(const char *p)
+{
+	if (mkdir(p, 0755) < 0 && errno != EEXIST && errno != EROFS)
+		dprintf(2, "init: mkdir %s: %m\n", p);
+}
+
+/* "TYPE\tDEST\tFLAGS\tDATA" (FLAGS in hex, MS_*) */
+static void config_mount(char *m)
+{
+	char *type = m, *dst = strchr(type, '\t'), *flags, *data;
+	char path[4096];
+
+	if (!dst || !(flags = strchr(dst + 1, '\t')) ||
+	    !(data = strchr(flags + 1, '\t')))
+		die("config: bad mount `%s`", m);
+	*dst++ = 0, *flags++ = 0, *data++ = 0;
+	/* the guest's /dev is its own devtmpfs, whatever the spec mounts */
+	if (!strcmp(dst, "/dev") || !strcmp(type, "cgroup"))
+		return;
+	snprintf(path, sizeof(path), "/newroot%s", dst);
+	ensure_dir(path);
+	mount_or_die(type, path, type, strtoul(flags, NULL, 16),
+		     *data ? data : NULL);
+}
+
+void setup_root(const struct config *c)
+{
+	mkdir("/newroot", 0755);
+	mount_or_die("root", "/newroot", "9p", c->readonly ? MS_RDONLY : 0,
+		     P9_OPTS);
+	ensure_dir("/newroot/dev");
+	mount_or_die("devtmpfs", "/newroot/dev", "devtmpfs", MS_NOSUID,
+		     "mode=0755");
+	for (size_t i = 0; i < c->nmounts; i++)
+		config_mount(c->mounts[i]);
+	ensure_dir("/newroot/dev/pts");
+	mount("devpts", "/newroot/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	      "newinstance,ptmxmode=0666,mode=0620");
+	if (chdir("/newroot") < 0)
+		die("chdir /newroot: %s", strerror(errno));
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		die("move the root: %s", strerror(errno));
+	if (chroot(".") < 0 || chdir("/") < 0)
+		die("chroot: %s", strerror(errno));
+	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+		die("hostname `%s`: %s", c->hostname, strerror(errno));
+}

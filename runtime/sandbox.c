@@ -1,0 +1,302 @@
+/* The runtime side of the KVM sandbox: see runtime/sandbox.h for how the
+ * create sequence uses it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "runtime/runtime.h"
+#include "runtime/sandbox.h"
+#include "vmm/vmm.h"
+
+#define DEFAULT_MEM_MIB 512
+#define MIN_MEM_MIB 128
+
+/* opened by the parent, inherited by the child (copy-on-write) */
+static struct {
+	int kvm_fd;
+	int share_fd; /* the rootfs alone, without mounts below it (-1) */
+	void *kernel, *init;
+	size_t kernel_len, init_len;
+} host = {.kvm_fd = -1, .share_fd = -1};
+
+static const char *annotation(const struct spec *s, const char *key)
+{
+	return spec_annotation(s, key);
+}
+
+bool sandbox_requested(const struct spec *spec)
+{
+	const char *v = annotation(spec, "org.hutch.sandbox");
+
+	return v && !strcmp(v, "vm");
+}
+
+size_t sandbox_keep_fds(int *fds, size_t max)
+{
+	size_t n = 0;
+
+	if (host.kvm_fd >= 0 && n < max)
+		fds[n++] = host.kvm_fd;
+	if (host.share_fd >= 0 && n < max)
+		fds[n++] = host.share_fd;
+	return n;
+}
+
+/* A detached clone of the rootfs directory, not recursive: the guest sees
+ * the rootfs's own directories (/dev, /proc: empty, ready to be mounted on
+ * in the guest) where the container has its mounts, which the 9p server
+ * refuses to cross.  Needs CAP_SYS_ADMIN (not rootless): without it the
+ * child shares its "/" and those mount points stay closed to the guest. */
+static int clone_rootfs(const char *rootfs)
+{
+	long fd = syscall(SYS_open_tree, AT_FDCWD, rootfs,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	return fd < 0 ? -1 : (int)fd;
+}
+
+static int map_file(const char *path, void **p, size_t *len, struct herr *e)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return herr_sys(e, "open `%s`", path);
+	if (fstat(fd, &st) < 0)
+		return herr_sys(e, "stat `%s`", path);
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return herr_set(e, 0, "`%s` is not a non-empty regular file", path);
+	*p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*p == MAP_FAILED)
+		return herr_sys(e, "mmap `%s`", path);
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+/* annotation, environment, the tree next to our binary, the prefix */
+static char *find_guest_file(const struct spec *spec, const char *ann,
+			     const char *env, const char *name)
+{
+	char exe[PATH_MAX], *slash, *p;
+	ssize_t n;
+
+	if (ann && annotation(spec, ann))
+		return xstrdup(annotation(spec, ann));
+	if (getenv(env) && *getenv(env))
+		return xstrdup(getenv(env));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		*slash = 0;
+		p = xasprintf("%s/build/guest/%s", exe, name);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+		p = xasprintf("%s/../lib/hutch/%s", exe, name);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return xasprintf("/usr/local/lib/hutch/%s", name);
+}
+
+int sandbox_prepare(const struct spec *spec, const char *rootfs,
+		    struct herr *e)
+{
+	_cleanup_free_ char *kernel = NULL, *init = NULL;
+
+	host.kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (host.kvm_fd < 0)
+		return herr_sys(e, "sandbox: /dev/kvm (the VM sandbox needs KVM: "
+				   "hardware virtualization and the kvm module)");
+	if (rootfs)
+		host.share_fd = clone_rootfs(rootfs);
+	kernel = find_guest_file(spec, "org.hutch.vm.kernel", "HUTCH_VM_KERNEL",
+				 "vmlinux");
+	init = find_guest_file(spec, NULL, "HUTCH_VM_INIT", "init");
+	if (map_file(kernel, &host.kernel, &host.kernel_len, e) < 0)
+		return herr_wrap(e, "sandbox: guest kernel (build it with `make "
+				    "guest` or set org.hutch.vm.kernel)");
+	if (map_file(init, &host.init, &host.init_len, e) < 0)
+		return herr_wrap(e, "sandbox: guest init (build it with `make "
+				    "guest`)");
+	return 0;
+}
+
+static void item(struct strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void item(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	strbuf_append(b, s, strlen(s) + 1); /* with its NUL */
+	free(s);
+}
+
+/* kernel filesystems the guest mounts itself; binds stay on the host */
+static void mount_items(struct strbuf *b, const struct spec *spec)
+{
+	static const struct { const char *name; unsigned long flag; } fl[] = {
+		{"ro", MS_RDONLY}, {"nosuid", MS_NOSUID}, {"nodev", MS_NODEV},
+		{"noexec", MS_NOEXEC}, {"strictatime", MS_STRICTATIME},
+		{"relatime", MS_RELATIME}, {"noatime", MS_NOATIME},
+	};
+	static const char *const kinds[] = {"proc", "sysfs", "tmpfs", "devpts",
+					    "mqueue", "cgroup2", NULL};
+
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		struct strbuf data = {0};
+		unsigned long flags = 0;
+		bool kernel_fs = false;
+
+		for (size_t k = 0; m->type && kinds[k]; k++)
+			kernel_fs |= !strcmp(m->type, kinds[k]);
+		if (!kernel_fs || !m->destination)
+			continue;
+		for (size_t o = 0; o < m->noptions; o++) {
+			bool known = false;
+			for (size_t f = 0; f < sizeof(fl) / sizeof(fl[0]); f++)
+				if (!strcmp(m->options[o], fl[f].name))
+					flags |= fl[f].flag, known = true;
+			if (!known && strcmp(m->options[o], "rw") &&
+			    !strchr(m->options[o], '\t')) {
+				if (data.len)
+					strbuf_puts(&data, ",");
+				strbuf_puts(&data, m->options[o]);
+			}
+		}
+		item(b, "mount=%s\t%s\t%lx\t%s", m->type, m->destination, flags,
+		     data.len ? data.buf : "");
+		strbuf_free(&data);
+	}
+}
+
+static void *guest_config(const struct spec *spec, char *const *env,
+			  size_t *len)
+{
+	const struct spec_process *p = spec->process;
+	struct strbuf b = {0};
+
+	for (size_t i = 0; i < p->nargs; i++)
+		item(&b, "arg=%s", p->args[i]);
+	for (size_t i = 0; env && env[i]; i++)
+		item(&b, "env=%s", env[i]);
+	item(&b, "cwd=%s", p->cwd ? p->cwd : "/");
+	item(&b, "uid=%u", p->user.uid);
+	item(&b, "gid=%u", p->user.gid);
+	for (size_t i = 0; i < p->user.nadditional_gids; i++)
+		item(&b, "gids=%u", p->user.additional_gids[i]);
+	if (p->user.has_umask)
+		item(&b, "umask=%o", p->user.umask);
+	for (size_t i = 0; i < p->nrlimits; i++)
+		item(&b, "rlimit=%d,%lld,%lld", p->rlimits[i].resource,
+		     p->rlimits[i].soft == RLIM_INFINITY ? -1ll : (long long)p->rlimits[i].soft,
+		     p->rlimits[i].hard == RLIM_INFINITY ? -1ll : (long long)p->rlimits[i].hard);
+	if (spec->hostname)
+		item(&b, "hostname=%s", spec->hostname);
+	if (spec->root && spec->root->readonly)
+		item(&b, "readonly=1");
+	mount_items(&b, spec);
+	*len = b.len;
+	return strbuf_steal(&b);
+}
+
+static uint64_t ann_u64(const struct spec *spec, const char *key, uint64_t def)
+{
+	const char *v = annotation(spec, key);
+	uint64_t n;
+
+	return v && parse_u64(v, &n) == 0 ? n : def;
+}
+
+static uint64_t guest_mem(const struct spec *spec)
+{
+	uint64_t def = DEFAULT_MEM_MIB;
+	const struct spec_resources *r = spec->linux ? spec->linux->resources : NULL;
+
+	if (r && r->memory && r->memory->has_limit && r->memory->limit > 0) {
+		def = (uint64_t)r->memory->limit >> 20;
+		if (def < MIN_MEM_MIB)
+			def = MIN_MEM_MIB;
+	}
+	return ann_u64(spec, "org.hutch.vm.memory", def);
+}
+
+static void report_timing(const struct vmm_result *r)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "hutch: vm: boot-to-init %.1f ms, boot-to-workload "
+		"%.1f ms, total %.1f ms, vmm max rss %ld KiB\n",
+		r->boot_ns / 1e6, r->workload_ns / 1e6, r->total_ns / 1e6,
+		ru.ru_maxrss);
+}
+
+int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
+{
+	struct vmm_file init = {"init", host.init, host.init_len};
+	_cleanup_free_ void *cpio = NULL, *cfg = NULL;
+	_cleanup_close_ int root = -1;
+	const char *v;
+	bool debug = (v = annotation(spec, "org.hutch.vm.debug")) && !strcmp(v, "1");
+	struct vmm_config c = {
+		.kvm_fd = host.kvm_fd, .kernel = host.kernel,
+		.kernel_len = host.kernel_len, .mem_mib = guest_mem(spec),
+		.vcpus = (unsigned)ann_u64(spec, "org.hutch.vm.vcpus", 1),
+		.cmdline = annotation(spec, "org.hutch.vm.cmdline"),
+		.share_readonly = spec->root && spec->root->readonly,
+		.stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2,
+		.log_fd = debug ? 2 : -1, .forward_signals = true, .debug = debug,
+	};
+	struct vmm_result r;
+
+	if (!spec->process || !spec->process->nargs)
+		return herr_set(e, EINVAL, "sandbox: process.args: nothing to run");
+	if (host.kvm_fd < 0 || !host.kernel)
+		return herr_set(e, 0, "sandbox: not prepared (sandbox_prepare "
+				"was not called before the clone)");
+	/* else after pivot_root, "/" is the container's rootfs */
+	root = host.share_fd >= 0 ? fcntl(host.share_fd, F_DUPFD_CLOEXEC, 3)
+				  : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return herr_sys(e, "sandbox: open the container's root");
+	c.share_dirfd = root;
+	c.initrd = cpio = vmm_cpio(&init, 1, &c.initrd_len);
+	c.guest_config = cfg = guest_config(spec, env, &c.guest_config_len);
+	if (vmm_run(&c, &r, e) < 0)
+		return herr_wrap(e, "sandbox");
+	if ((v = annotation(spec, "org.hutch.vm.timing")) && !strcmp(v, "1"))
+		report_timing(&r);
+	if (WIFSIGNALED(r.wait_status))
+		return 128 + WTERMSIG(r.wait_status);
+	return WEXITSTATUS(r.wait_status);
+}
+
+/* runtime.h's call point in the child (wait_start_and_exec) */
+int sandbox_exec(struct launch *l, struct herr *e)
+{
+	int code;
+
+	/* `run` reads the sync socket until EOF (the exec's close-on-exec)
+	 * before it waits for us: close it as execve would */
+	close(l->sync_child);
+	l->sync_child = -1;
+	code = sandbox_run(l->spec, l->env, e);
+	if (code < 0)
+		return -1;
+	_exit(code);
+}
