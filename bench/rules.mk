@@ -4,8 +4,9 @@
 #                     full run (~5 minutes on 2 loaded cores): table on the
 #                     terminal, bench/results/<date>-<host>.json and .png
 #   make bench-quick  the same in about a minute (fewer rounds, 4 parallel)
-#   make bench-vm     the VM series inside the nested-KVM QEMU lane (needs
-#                     the guest kernel: make guest); slow, nested emulation
+#   make bench-vm     the VM series inside the nested-KVM QEMU lane (builds
+#                     the guest kernel if missing: make guest, 8-15 minutes
+#                     once); slow, nested emulation
 #   BENCH_FLAGS=...   more hbench options (--only run, --rounds N, ...)
 
 BENCH_DIR   := $(O)/bench
@@ -80,9 +81,8 @@ bench-quick:
 bench-vm:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS_BUILD) busybox-static $(DEPS_BENCH) qemu-system-x86"
 	@$(MAKE) --no-print-directory bench-build
-	@$(MAKE) --no-print-directory -q guest 2>/dev/null; \
-	  if [ $$? -eq 2 ]; then echo "bench-vm: this tree has no \`make guest\` (no sandbox yet)"; \
-	  else $(MAKE) --no-print-directory guest; fi
+	@[ -r $(O)/guest/vmlinux ] && [ -r $(O)/guest/init ] || \
+	  $(MAKE) --no-print-directory guest
 	tests/lanes/qemu/run --kvm --mem 3072 --copy-back $(abspath $(BENCH_OUT)) -- \
 	  $(BENCH_BIN) --only vm $(BENCH_ARGS)
 

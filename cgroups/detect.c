@@ -76,6 +76,16 @@ static int parse_line(char *line, char **mnt, char **fstype, char **sopts)
 	return *sopts ? 0 : -1;
 }
 
+/* mountinfo also lists hierarchies something else was mounted over (crun's
+ * workaround puts a tmpfs on /sys/fs/cgroup/unified): trust only what the
+ * opened directory really is */
+static bool fd_is(int fd, long magic)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == magic;
+}
+
 static bool seen(const struct cg_layout *l, const char *key)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -106,7 +116,9 @@ static void add_v1(struct cg_layout *l, const char *mnt, const char *sopts)
 		return;
 	}
 	fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || !fd_is(fd, CGROUP_SUPER_MAGIC)) {
+		if (fd >= 0)
+			close(fd);
 		strbuf_free(&key);
 		return;
 	}
@@ -125,6 +137,8 @@ static int add_v2(struct cg_layout *l, const char *mnt, struct herr *e)
 	fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return herr_sys(e, "open `%s`", mnt);
+	if (!fd_is(fd, CGROUP2_SUPER_MAGIC))
+		return 0;
 	if (cg_read(fd, "cgroup.controllers", &ctrls, e) < 0)
 		return herr_wrap(e, "%s", mnt);
 	l->m[l->n++] = (struct cg_mount){.dir = xstrdup(mnt),

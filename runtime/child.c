@@ -23,17 +23,6 @@ __attribute__((noreturn)) static void child_fail(struct launch *l,
 	_exit(1);
 }
 
-/* dispositions and the mask are inherited through clone and, for ignored
- * signals, through execve: give the workload a clean slate */
-static void reset_signals(void)
-{
-	sigset_t all;
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-}
-
 /* namespaces given by path: the user namespace first (it decides what the
  * others allow), the mount namespace last (it changes our root) */
 static int join_namespaces(struct launch *l, struct herr *e)
@@ -174,7 +163,7 @@ void child_main(struct launch *l)
 	struct herr e;
 
 	herr_clear(&e);
-	reset_signals();
+	signals_reset();
 	close(l->sync_parent);
 	/* die with `create` while we are being set up (a parent that died
 	 * before this shows up as EOF on the sync socket) */

@@ -86,13 +86,7 @@ __attribute__((noreturn)) void exec_child_main(struct launch *l)
 	struct herr e;
 
 	herr_clear(&e);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	{
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-	}
+	signals_reset();
 	close(l->sync_parent);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sync_recv(l->sync_child, m, &e) != SYNC_GO)

@@ -217,6 +217,9 @@ void launch_free(struct launch *l);
 /* the child side; never returns (ends in execve or _exit) */
 __attribute__((noreturn)) void child_main(struct launch *l);
 
+/* signals.c: default dispositions and an empty mask for the workload */
+void signals_reset(void);
+
 /* child_setup.c: steps of the child that belong to no other folder */
 int child_identity(struct launch *l, struct herr *e);
 int child_sysctl(struct launch *l, struct herr *e);

@@ -44,8 +44,15 @@ disabled_plugins = ["io.containerd.grpc.v1.cri",
 [ttrpc]
   address = "$CTRD_DIR/containerd.sock.ttrpc"
 EOF
+	# ctr 1.6 drops --runc-binary when it sends task options of its own
+	# (--no-pivot, --uidmap) and the shim then runs `runc` from PATH: make
+	# that fail loudly instead of passing a test with runc
+	mkdir -p "$CTRD_DIR/bin"
+	printf '#!/bin/sh\necho "runc called instead of hutch: $*" >&2\nexit 1\n' \
+		> "$CTRD_DIR/bin/runc"
+	chmod 755 "$CTRD_DIR/bin/runc"
 	# fd 3 is bats' own: a daemon holding it would keep bats waiting
-	containerd --config "$CTRD_DIR/config.toml" \
+	PATH=$CTRD_DIR/bin:/usr/bin containerd --config "$CTRD_DIR/config.toml" \
 		>"$CTRD_DIR/containerd.log" 2>&1 3>&- &
 	echo $! > "$CTRD_DIR/containerd.pid"
 	wait_for ctrc version >/dev/null 2>&1 ||
@@ -282,8 +289,8 @@ TERMABLE='trap "echo got TERM > /tmp/term; exit 0" TERM; while :; do sleep 0.1; 
 	[ "$(echo "$output" | tail -1)" = lo ]
 }
 
-@test "containerd: --privileged --no-pivot --read-only" {
-	run ctr_run "$ID" --rm --privileged --no-pivot --read-only -- sh -c \
+@test "containerd: --privileged --read-only" {
+	run ctr_run "$ID" --rm --privileged --read-only -- sh -c \
 		'grep CapEff /proc/self/status; ls -l /dev/fuse; touch /x || echo ro-root'
 	assert_status 0
 	assert_output_contains "CapEff:	$(awk '/^CapBnd/ { print $2 }' /proc/self/status)"
@@ -291,17 +298,11 @@ TERMABLE='trap "echo got TERM > /tmp/term; exit 0" TERM; while :; do sleep 0.1; 
 	assert_output_contains ro-root
 }
 
-@test "containerd: --uidmap/--gidmap, and --with-ns joins the test's netns" {
-	run ctr_run "$ID" --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 -- \
-		sh -c 'cat /proc/self/uid_map; ls -ln /bin/busybox'
-	assert_status 0
-	assert_output_contains "0     100000      65536"
-	assert_output_contains " 0        0 "
-
+@test "containerd: --with-ns joins the test's netns" {
 	unshare --net sleep 1000 &
 	NS_PID=$!
 	wait_for own_netns "$NS_PID"
-	run ctr_run "$ID-2" --rm --with-ns "network:/proc/$NS_PID/ns/net" -- \
+	run ctr_run "$ID" --rm --with-ns "network:/proc/$NS_PID/ns/net" -- \
 		readlink /proc/self/ns/net
 	assert_status 0
 	assert_equal "$output" "$(readlink /proc/$NS_PID/ns/net)"
