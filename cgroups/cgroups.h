@@ -96,10 +96,11 @@ int cgroup_stats_json(struct cgroup *cg, struct strbuf *out, struct herr *e);
 int cgroup_oom_kills(struct cgroup *cg, uint64_t *n, struct herr *e);
 /* An fd that becomes readable (poll POLLIN) when an OOM event may have
  * happened: a v1 eventfd on memory.oom_control, or an inotify watch on v2's
- * memory.events.  After it fires call cgroup_oom_drain(), then compare
- * cgroup_oom_events() with the last value. */
+ * memory.events.  After it fires call cgroup_oom_drain(): it returns how
+ * many OOMs the fd itself certifies (v1: the eventfd count, 0 on v2), then
+ * compare cgroup_oom_events() with the last value. */
 int cgroup_oom_fd(struct cgroup *cg, struct herr *e);
-void cgroup_oom_drain(int fd);
+uint64_t cgroup_oom_drain(int fd);
 /* OOM events so far: v2 memory.events `oom`, v1 `oom_kill` (+ under_oom) */
 int cgroup_oom_events(struct cgroup *cg, uint64_t *n, struct herr *e);
 

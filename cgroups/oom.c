@@ -98,10 +98,19 @@ int cgroup_oom_fd(struct cgroup *cg, struct herr *e)
 	return fd;
 }
 
-void cgroup_oom_drain(int fd)
+/* v1 notifies from mem_cgroup_oom() before the victim is chosen: at that
+ * moment oom_kill has not moved yet and under_oom may already be clear, so
+ * only the eventfd's count says an OOM happened.  An eventfd read is
+ * exactly 8 bytes; an inotify event is longer, so on v2 the read of the
+ * big buffer drains events and counts nothing. */
+uint64_t cgroup_oom_drain(int fd)
 {
-	char buf[4096];
+	union { uint64_t n; char buf[4096]; } u;
+	uint64_t certain = 0;
+	ssize_t r;
 
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
+	while ((r = read(fd, u.buf, sizeof(u.buf))) > 0)
+		if (r == sizeof(uint64_t))
+			certain += u.n;
+	return certain;
 }

@@ -44,14 +44,18 @@ static void print_oom(const char *id)
 	strbuf_free(&b);
 }
 
-/* a new OOM since we last looked? */
-static void check_oom(struct cgroup *cg, const char *id, uint64_t *seen)
+/* a new OOM since we last looked?  `certain` OOMs were notified already
+ * (v1), and the counters may catch up with them only later. */
+static void check_oom(struct cgroup *cg, const char *id, uint64_t *seen,
+		      uint64_t certain)
 {
 	uint64_t now = 0;
 	struct herr e;
 
-	if (cgroup_oom_events(cg, &now, &e) == 0 && now > *seen) {
-		*seen = now;
+	if (cgroup_oom_events(cg, &now, &e) < 0)
+		now = 0;
+	if (now > *seen || certain) {
+		*seen = now > *seen + certain ? now : *seen + certain;
 		print_oom(id);
 	}
 }
@@ -76,14 +80,14 @@ static int stream(struct cgroup *cg, const char *id, pid_t pid,
 
 		if (poll(p, 2, wait_ms) < 0 && errno != EINTR)
 			return herr_sys(e, "poll");
-		if (p[0].revents & POLLIN) {
-			cgroup_oom_drain(oom);
-			check_oom(cg, id, &seen);
-		}
+		/* the end first: v1 also signals the eventfd when the cgroup
+		 * is removed, which is no OOM; the counters tell then */
 		if (p[1].revents & POLLIN) {
-			check_oom(cg, id, &seen); /* the kill that ended it */
+			check_oom(cg, id, &seen, 0); /* the kill that ended it */
 			return 0;
 		}
+		if (p[0].revents & POLLIN)
+			check_oom(cg, id, &seen, cgroup_oom_drain(oom));
 		if (now_ns() >= next) {
 			if (print_stats(cg, id, e) < 0)
 				return -1;
