@@ -58,6 +58,8 @@ static void item(struct config *c, char *kv)
 		rlimit_item(c, v);
 	else if (!strcmp(kv, "readonly"))
 		c->readonly = !strcmp(v, "1");
+	else if (!strcmp(kv, "terminal"))
+		c->terminal = !strcmp(v, "1");
 	/* unknown keys: a newer VMM; ignore */
 }
 

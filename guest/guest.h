@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -22,17 +23,20 @@ struct config {
 	gid_t gids[256];
 	size_t ngids;
 	mode_t umask;
-	int has_umask, readonly;
+	int has_umask, readonly, terminal;
 	struct { int res; struct rlimit lim; } rl[64];
 	size_t nrl;
 };
 
 extern int chan; /* /dev/hvc0, raw */
+extern struct winsize tty_size; /* the last RESIZE (process.terminal) */
 
 void marker(uint32_t v);
 int write_all(int fd, const void *p, size_t n);
 int read_full(int fd, void *p, size_t n);
 void send_frame(uint8_t type, uint8_t stream, const void *p, uint32_t n);
+void send_frame_s(uint8_t type, uint8_t stream, uint16_t session,
+		  const void *p, uint32_t n);
 __attribute__((noreturn)) void power_off(void);
 /* before the process runs: report why to the VMM, exit status 127 */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);

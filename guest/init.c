@@ -28,6 +28,7 @@
 #include "guest/guest.h"
 
 int chan = -1;
+struct winsize tty_size;
 
 void marker(uint32_t v)
 {
@@ -50,7 +51,14 @@ int write_all(int fd, const void *p, size_t n)
 
 void send_frame(uint8_t type, uint8_t stream, const void *p, uint32_t n)
 {
-	struct proto_hdr h = {.type = type, .stream = stream, .len = n};
+	send_frame_s(type, stream, 0, p, n);
+}
+
+void send_frame_s(uint8_t type, uint8_t stream, uint16_t session,
+		  const void *p, uint32_t n)
+{
+	struct proto_hdr h = {.type = type, .stream = stream,
+			      .session = session, .len = n};
 
 	if (write_all(chan, &h, sizeof(h)) < 0 || (n && write_all(chan, p, n) < 0))
 		dprintf(2, "init: the channel to the VMM failed: %m\n");
@@ -122,6 +130,46 @@ void open_channel(void)
 	}
 }
 
+/* signals whose default action does not end a process */
+static int harmless(uint32_t sig)
+{
+	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG ||
+	       sig == SIGCONT || sig == 0;
+}
+
+/* READY, then wait for START: the created state of the container.  A
+ * signal meanwhile (`hutch kill` of a created container) ends the guest
+ * with that signal's status, as it ends runc's waiting init. */
+static void wait_start(void)
+{
+	static char payload[PROTO_MAX];
+	struct proto_hdr h;
+	uint32_t sig;
+
+	marker(PROTO_MARKER_READY);
+	send_frame(PROTO_READY, 0, NULL, 0);
+	for (;;) {
+		if (read_full(chan, &h, sizeof(h)) < 0 || h.len > PROTO_MAX ||
+		    read_full(chan, payload, h.len) < 0)
+			die("the channel closed before START");
+		if (h.type == PROTO_START)
+			return;
+		if (h.type == PROTO_RESIZE && h.len >= 4) {
+			memcpy(&tty_size.ws_row, payload, 2);
+			memcpy(&tty_size.ws_col, payload + 2, 2);
+		}
+		if (h.type != PROTO_SIGNAL || h.len < 4)
+			continue;
+		memcpy(&sig, payload, 4);
+		if (harmless(sig))
+			continue;
+		sig &= 0x7f;
+		send_frame(PROTO_EXIT, 0, &sig, 4);
+		tcdrain(chan);
+		power_off();
+	}
+}
+
 int main(void)
 {
 	static struct config cfg;
@@ -138,5 +186,6 @@ int main(void)
 	payload[h.len] = 0;
 	parse_config(&cfg, payload, h.len);
 	setup_root(&cfg);
+	wait_start();
 	return relay(&cfg);
 }

@@ -121,6 +121,16 @@ static int apply_security(struct launch *l, struct herr *e)
 	return security_apply(l->sec, &notify_fd, e);
 }
 
+/* create has returned: the only channel left is the container's own
+ * stderr (and `run`'s sync socket, still open until execve) */
+__attribute__((noreturn)) static void late_fail(struct launch *l,
+					       const struct herr *e)
+{
+	sync_send_error(l->sync_child, e);
+	dprintf(2, "hutch: container `%s`: %s\n", l->c->id, e->msg);
+	_exit(127);
+}
+
 /* After READY: block until `start` writes exec.fifo, then exec. */
 __attribute__((noreturn)) static void wait_start_and_exec(struct launch *l,
 							  const char *path)
@@ -140,20 +150,23 @@ __attribute__((noreturn)) static void wait_start_and_exec(struct launch *l,
 		      l->spec->hooks.nstart_container, "startContainer",
 		      l->start_state_json, &e) < 0)
 		goto fail;
-	if (l->sandbox) {
-		if (!sandbox_exec)
-			herr_set(&e, 0, "the KVM sandbox is not in this build");
-		else
-			sandbox_exec(l, &e);
-		goto fail;
-	}
 	security_execve(l->sec, path, l->spec->process->args, l->env, &e);
 fail:
-	/* create has returned: the only channel left is the container's own
-	 * stderr (and `run`'s sync socket, still open until execve) */
-	sync_send_error(l->sync_child, &e);
-	dprintf(2, "hutch: container `%s`: %s\n", l->c->id, e.msg);
-	_exit(127);
+	late_fail(l, &e);
+}
+
+/* The sandbox: the VMM boots the guest now, READY and exec.fifo follow
+ * (sandbox_exec). */
+__attribute__((noreturn)) static void boot_sandbox(struct launch *l)
+{
+	bool created = false;
+	struct herr e;
+
+	herr_clear(&e);
+	sandbox_exec(l, &created, &e);
+	if (!created)
+		child_fail(l, &e);
+	late_fail(l, &e);
 }
 
 void child_main(struct launch *l)
@@ -201,6 +214,8 @@ void child_main(struct launch *l)
 		if (security_apply_late(l->sec, &notify_fd, &e) < 0)
 			child_fail(l, &e);
 	}
+	if (l->sandbox)
+		boot_sandbox(l);
 	/* credentials changed (the kernel clears PDEATHSIG then) and `create`
 	 * exits after READY: from here on we outlive it */
 	prctl(PR_SET_PDEATHSIG, 0);

@@ -159,6 +159,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		goto fail;
 	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;
+	if (l->sandbox && sandbox_listen(l->c->dir_fd, e) < 0)
+		goto fail;
 	if (save_early_state(l, e) < 0)
 		goto fail;
 	if (cgroup_create(l->spec, o->id, &l->cg, e) < 0)

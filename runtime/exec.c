@@ -15,6 +15,7 @@
 #include "cgroups/cgroups.h"
 #include "namespaces/namespaces.h"
 #include "runtime/runtime.h"
+#include "runtime/sandbox.h"
 #include "security/security.h"
 
 /* the init's namespaces that are not already ours */
@@ -178,6 +179,10 @@ int exec_run(struct globals *g, const struct exec_opts *x, int *code,
 	launch_build_env(l);
 	if (!x->detach)
 		wait_block_signals();
+	if (sandbox_is_vm(l->c)) {
+		r = sandbox_exec_client(l, x->detach, code, e);
+		goto out;
+	}
 	if (exec_start(l, x, e) < 0)
 		goto out;
 	*code = 0;

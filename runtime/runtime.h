@@ -228,10 +228,11 @@ int child_enter_cwd(struct launch *l, struct herr *e);
 int child_close_fds(struct launch *l, struct herr *e);
 char *child_find_executable(struct launch *l, struct herr *e);
 
-/* sandbox.c (vmm developer): instead of execve, become the VMM that runs
- * the process in a KVM guest sharing the container's rootfs.  Returns only
- * on failure.  Weak until the sandbox lands. */
-int sandbox_exec(struct launch *l, struct herr *e) __attribute__((weak));
+/* sandbox.c: instead of READY, exec.fifo and execve, become the VMM that
+ * boots a KVM guest sharing the container's rootfs: READY goes to `create`
+ * once the guest is set up, exec.fifo releases the process in the guest.
+ * Returns only on failure; *created says whether READY was sent. */
+int sandbox_exec(struct launch *l, bool *created, struct herr *e);
 
 /* ---- options.c: create/run flags -------------------------------------- */
 struct run_flags {

@@ -6,25 +6,32 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include "runtime/runtime.h"
 #include "runtime/sandbox.h"
 #include "vmm/vmm.h"
 
 #define DEFAULT_MEM_MIB 512
+
+static bool created; /* READY went to `create` */
 #define MIN_MEM_MIB 128
 
 /* opened by the parent, inherited by the child (copy-on-write) */
 static struct {
 	int kvm_fd;
 	int share_fd; /* the rootfs alone, without mounts below it (-1) */
+	int exec_fd;  /* listening on <state dir>/vm.sock (-1) */
 	void *kernel, *init;
 	size_t kernel_len, init_len;
-} host = {.kvm_fd = -1, .share_fd = -1};
+} host = {.kvm_fd = -1, .share_fd = -1, .exec_fd = -1};
 
 static const char *annotation(const struct spec *s, const char *key)
 {
@@ -46,7 +53,28 @@ size_t sandbox_keep_fds(int *fds, size_t max)
 		fds[n++] = host.kvm_fd;
 	if (host.share_fd >= 0 && n < max)
 		fds[n++] = host.share_fd;
+	if (host.exec_fd >= 0 && n < max)
+		fds[n++] = host.exec_fd;
 	return n;
+}
+
+int sandbox_listen(int state_dir_fd, struct herr *e)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return herr_sys(e, "sandbox: socket");
+	/* the state dir's path may be long: bind through its fd */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s",
+		 state_dir_fd, SANDBOX_SOCKET);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return herr_sys(e, "sandbox: bind %s", SANDBOX_SOCKET);
+	if (fchmodat(state_dir_fd, SANDBOX_SOCKET, 0600, 0) < 0 ||
+	    listen(fd, 16) < 0)
+		return herr_sys(e, "sandbox: listen on %s", SANDBOX_SOCKET);
+	host.exec_fd = steal_fd(&fd);
+	return 0;
 }
 
 /* A detached clone of the rootfs directory, not recursive: the guest sees
@@ -184,23 +212,31 @@ static void mount_items(struct strbuf *b, const struct spec *spec)
 	}
 }
 
+void sandbox_process_items(struct strbuf *b, const struct spec_process *p,
+			   char *const *env)
+{
+	for (size_t i = 0; i < p->nargs; i++)
+		item(b, "arg=%s", p->args[i]);
+	for (size_t i = 0; env && env[i]; i++)
+		item(b, "env=%s", env[i]);
+	item(b, "cwd=%s", p->cwd ? p->cwd : "/");
+	item(b, "uid=%u", p->user.uid);
+	item(b, "gid=%u", p->user.gid);
+	for (size_t i = 0; i < p->user.nadditional_gids; i++)
+		item(b, "gids=%u", p->user.additional_gids[i]);
+	if (p->user.has_umask)
+		item(b, "umask=%o", p->user.umask);
+}
+
 static void *guest_config(const struct spec *spec, char *const *env,
 			  size_t *len)
 {
 	const struct spec_process *p = spec->process;
 	struct strbuf b = {0};
 
-	for (size_t i = 0; i < p->nargs; i++)
-		item(&b, "arg=%s", p->args[i]);
-	for (size_t i = 0; env && env[i]; i++)
-		item(&b, "env=%s", env[i]);
-	item(&b, "cwd=%s", p->cwd ? p->cwd : "/");
-	item(&b, "uid=%u", p->user.uid);
-	item(&b, "gid=%u", p->user.gid);
-	for (size_t i = 0; i < p->user.nadditional_gids; i++)
-		item(&b, "gids=%u", p->user.additional_gids[i]);
-	if (p->user.has_umask)
-		item(&b, "umask=%o", p->user.umask);
+	sandbox_process_items(&b, p, env);
+	if (p->terminal)
+		item(&b, "terminal=1");
 	for (size_t i = 0; i < p->nrlimits; i++)
 		item(&b, "rlimit=%d,%lld,%lld", p->rlimits[i].resource,
 		     p->rlimits[i].soft == RLIM_INFINITY ? -1ll : (long long)p->rlimits[i].soft,
@@ -240,13 +276,14 @@ static void report_timing(const struct vmm_result *r)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	fprintf(stderr, "hutch: vm: boot-to-init %.1f ms, boot-to-workload "
-		"%.1f ms, total %.1f ms, vmm max rss %ld KiB\n",
-		r->boot_ns / 1e6, r->workload_ns / 1e6, r->total_ns / 1e6,
-		ru.ru_maxrss);
+	fprintf(stderr, "hutch: vm: boot-to-init %.1f ms, boot-to-ready "
+		"%.1f ms, boot-to-workload %.1f ms, total %.1f ms, vmm max rss "
+		"%ld KiB\n", r->boot_ns / 1e6, r->ready_ns / 1e6,
+		r->workload_ns / 1e6, r->total_ns / 1e6, ru.ru_maxrss);
 }
 
-int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
+int sandbox_run(const struct spec *spec, char *const *env,
+		const struct sandbox_gate *g, struct herr *e)
 {
 	struct vmm_file init = {"init", host.init, host.init_len};
 	_cleanup_free_ void *cpio = NULL, *cfg = NULL;
@@ -261,9 +298,16 @@ int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
 		.share_readonly = spec->root && spec->root->readonly,
 		.stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2,
 		.log_fd = debug ? 2 : -1, .forward_signals = true, .debug = debug,
+		.exec_fd = host.exec_fd,
 	};
 	struct vmm_result r;
 
+	if (g) {
+		c.ctx = g->ctx;
+		c.on_ready = g->on_ready;
+		c.on_start = g->on_start;
+		c.start_fd = g->start_fd;
+	}
 	if (!spec->process || !spec->process->nargs)
 		return herr_set(e, EINVAL, "sandbox: process.args: nothing to run");
 	if (host.kvm_fd < 0 || !host.kernel)
@@ -275,6 +319,15 @@ int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
 	if (root < 0)
 		return herr_sys(e, "sandbox: open the container's root");
 	c.share_dirfd = root;
+	/* process.terminal: our stdio is the host pty's slave; the guest's
+	 * pty does the line discipline, ours must pass bytes as they are */
+	if (spec->process->terminal && isatty(0)) {
+		struct termios t;
+		if (tcgetattr(0, &t) == 0) {
+			cfmakeraw(&t);
+			tcsetattr(0, TCSANOW, &t);
+		}
+	}
 	c.initrd = cpio = vmm_cpio(&init, 1, &c.initrd_len);
 	c.guest_config = cfg = guest_config(spec, env, &c.guest_config_len);
 	if (vmm_run(&c, &r, e) < 0)
@@ -286,16 +339,54 @@ int sandbox_run(const struct spec *spec, char *const *env, struct herr *e)
 	return WEXITSTATUS(r.wait_status);
 }
 
-/* runtime.h's call point in the child (wait_start_and_exec) */
-int sandbox_exec(struct launch *l, struct herr *e)
+/* The created state: READY tells `create` the guest is up; from here on
+ * the VMM outlives it (PDEATHSIG off, as the container init does). */
+static int gate_ready(void *ctx, struct herr *e)
 {
-	int code;
+	struct launch *l = ctx;
 
-	/* `run` reads the sync socket until EOF (the exec's close-on-exec)
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (sync_send(l->sync_child, SYNC_READY, NULL, 0, -1, e) < 0)
+		return -1;
+	created = true;
+	return 0;
+}
+
+/* `start` wrote exec.fifo: the startContainer hooks, then the process */
+static int gate_start(void *ctx, struct herr *e)
+{
+	struct launch *l = ctx;
+	ssize_t n;
+	char c;
+
+	do
+		n = read(l->fifo_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return herr_set(e, EPIPE, "exec.fifo closed before start");
+	close(l->fifo_fd);
+	l->fifo_fd = -1;
+	if (hooks_run(l->spec->hooks.start_container,
+		      l->spec->hooks.nstart_container, "startContainer",
+		      l->start_state_json, e) < 0)
+		return -1;
+	/* `run` reads the sync socket until EOF (an exec's close-on-exec)
 	 * before it waits for us: close it as execve would */
 	close(l->sync_child);
 	l->sync_child = -1;
-	code = sandbox_run(l->spec, l->env, e);
+	return 0;
+}
+
+/* runtime.h's call point in the child, in place of READY and execve */
+int sandbox_exec(struct launch *l, bool *was_created, struct herr *e)
+{
+	struct sandbox_gate g = {.ctx = l, .on_ready = gate_ready,
+				 .on_start = gate_start, .start_fd = l->fifo_fd};
+	int code;
+
+	created = false;
+	code = sandbox_run(l->spec, l->env, &g, e);
+	*was_created = created;
 	if (code < 0)
 		return -1;
 	_exit(code);

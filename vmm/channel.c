@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 
 #include "vmm/proto.h"
@@ -19,8 +20,12 @@ struct channel {
 	struct virtio_console *con;
 	pthread_mutex_t lock;   /* the parse buffer */
 	struct strbuf in;
-	atomic_bool configured; /* CONFIG sent: stdin may flow */
+	atomic_bool configured; /* CONFIG sent: signals may flow */
+	atomic_bool guest_ready; /* READY came: the container is created */
+	bool ready_done;        /* on_ready called */
+	bool started;           /* START sent: stdin and execs may flow */
 	bool out_closed[3];
+	struct sessions *sessions;
 };
 
 struct channel *channel_new(struct vm *vm, const struct vmm_config *c)
@@ -38,6 +43,7 @@ void channel_free(struct channel *ch)
 	if (!ch)
 		return;
 	strbuf_free(&ch->in);
+	sessions_free(ch->sessions);
 	pthread_mutex_destroy(&ch->lock);
 	free(ch);
 }
@@ -45,6 +51,7 @@ void channel_free(struct channel *ch)
 void channel_attach(struct channel *ch, struct virtio_console *con)
 {
 	ch->con = con;
+	ch->sessions = sessions_new(con, ch->c->exec_fd);
 }
 
 static void send_frame(struct channel *ch, uint8_t type, uint8_t stream,
@@ -57,6 +64,16 @@ static void send_frame(struct channel *ch, uint8_t type, uint8_t stream,
 	if (len)
 		memcpy(buf + sizeof(h), data, len);
 	virtio_console_send(ch->con, buf, sizeof(h) + len);
+}
+
+/* the main loop has something to do */
+static void wake(struct channel *ch)
+{
+	uint64_t one = 1;
+
+	if (write(ch->vm->wake_fd, &one, sizeof(one)) < 0) {
+		/* the loop polls again anyway */
+	}
 }
 
 static void out_data(struct channel *ch, unsigned stream, const void *p,
@@ -76,15 +93,20 @@ static void frame(struct channel *ch, const struct proto_hdr *h,
 {
 	uint32_t v = 0;
 
+	if (h->session) {
+		sessions_from_guest(ch->sessions, h, p);
+		return;
+	}
 	switch (h->type) {
 	case PROTO_HELLO:
 		send_frame(ch, PROTO_CONFIG, 0, ch->c->guest_config,
 			   (uint32_t)ch->c->guest_config_len);
 		atomic_store(&ch->configured, true);
-		uint64_t one = 1;
-		if (write(ch->vm->wake_fd, &one, sizeof(one)) < 0) {
-			/* the loop polls again anyway */
-		}
+		wake(ch);
+		return;
+	case PROTO_READY:
+		atomic_store(&ch->guest_ready, true);
+		wake(ch);
 		return;
 	case PROTO_DATA:
 		if (h->stream == PROTO_STDOUT || h->stream == PROTO_STDERR)
@@ -154,12 +176,29 @@ static bool pump_stdin(struct channel *ch, int fd)
 	return true;
 }
 
+/* a terminal on stdin: its size for the guest's pty; false if none */
+static bool send_resize(struct channel *ch)
+{
+	struct winsize ws;
+	uint16_t rc[2];
+
+	if (ch->c->stdin_fd < 0 || ioctl(ch->c->stdin_fd, TIOCGWINSZ, &ws) < 0)
+		return false;
+	rc[0] = ws.ws_row, rc[1] = ws.ws_col;
+	send_frame(ch, PROTO_RESIZE, 0, rc, sizeof(rc));
+	return true;
+}
+
 static void pump_signals(struct channel *ch, int sfd)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		uint32_t sig = si.ssi_signo;
+		/* our terminal was resized: the guest's pty follows, and
+		 * its kernel tells the process */
+		if (sig == SIGWINCH && send_resize(ch))
+			continue;
 		send_frame(ch, PROTO_SIGNAL, 0, &sig, sizeof(sig));
 	}
 }
@@ -203,6 +242,34 @@ static int signal_fd(const struct vmm_config *c, struct herr *e)
 	return fd;
 }
 
+/* READY came: tell the runtime (create returns), and start the process
+ * at once or when start_fd says so.  Returns the fd to wait on, -1. */
+static int gate(struct channel *ch, bool start_now)
+{
+	const struct vmm_config *c = ch->c;
+	struct herr e;
+
+	if (ch->started || !atomic_load(&ch->guest_ready))
+		return -1;
+	herr_clear(&e);
+	if (!ch->ready_done) {
+		ch->ready_done = true;
+		if (c->on_ready && c->on_ready(c->ctx, &e) < 0)
+			goto fail;
+	}
+	if (c->on_start && !start_now)
+		return c->start_fd;
+	if (c->on_start && c->on_start(c->ctx, &e) < 0)
+		goto fail;
+	send_resize(ch);
+	send_frame(ch, PROTO_START, 0, NULL, 0);
+	ch->started = true;
+	return -1;
+fail:
+	vm_fail(ch->vm, "%s", e.msg);
+	return -1;
+}
+
 int channel_loop(struct channel *ch, struct herr *e)
 {
 	_cleanup_close_ int sfd = signal_fd(ch->c, e);
@@ -215,16 +282,24 @@ int channel_loop(struct channel *ch, struct herr *e)
 		/* nothing goes to the guest before its CONFIG: signals wait
 		 * in the kernel's queue meanwhile, stdin in its pipe */
 		bool ready = atomic_load(&ch->configured);
-		struct pollfd p[3] = {{.fd = ch->vm->wake_fd, .events = POLLIN},
-				      {.fd = ready ? sfd : -1, .events = POLLIN},
-				      {.fd = -1, .events = POLLIN}};
+		struct pollfd p[4 + 64] = {
+			{.fd = ch->vm->wake_fd, .events = POLLIN},
+			{.fd = ready ? sfd : -1, .events = POLLIN},
+			{.fd = -1, .events = POLLIN},
+			{.fd = gate(ch, false), .events = POLLIN}};
 		bool room = virtio_console_pending(ch->con) < STDIN_HIGH_WATER;
+		int ns = 0;
 		uint64_t v;
 
-		if (in >= 0 && in_poll && room && ready)
+		if (in >= 0 && in_poll && room && ch->started)
 			p[2].fd = in;
-		if (poll(p, 3, room ? -1 : 10) < 0 && errno != EINTR)
+		if (room && ch->started)
+			ns = sessions_poll_set(ch->sessions, p + 4, 64);
+		if (poll(p, (nfds_t)(4 + ns), room ? -1 : 10) < 0 && errno != EINTR)
 			return herr_sys(e, "poll");
+		sessions_handle(ch->sessions, p + 4, ns);
+		if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
+			gate(ch, true);
 		if (read(ch->vm->wake_fd, &v, sizeof(v)) < 0) {
 			/* not woken */
 		}

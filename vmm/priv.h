@@ -134,4 +134,15 @@ void channel_block_signals(const struct vmm_config *c);
 /* the main loop: host stdin and signals -> guest; returns when stopped */
 int channel_loop(struct channel *ch, struct herr *e);
 
+/* sessions.c: `hutch exec` clients on vmm_config.exec_fd */
+struct sessions;
+struct pollfd;
+struct proto_hdr;
+struct sessions *sessions_new(struct virtio_console *con, int listen_fd);
+void sessions_free(struct sessions *x);
+int sessions_poll_set(struct sessions *x, struct pollfd *p, int max);
+void sessions_handle(struct sessions *x, const struct pollfd *p, int n);
+void sessions_from_guest(struct sessions *x, const struct proto_hdr *h,
+			 const void *p);
+
 #endif

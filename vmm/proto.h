@@ -15,6 +15,19 @@ enum proto_type {
 	PROTO_EXIT,       /* G->H: payload u32 wait status; last frame */
 	PROTO_ERROR,      /* G->H: payload text: why the process could not
 			     start; an EXIT follows */
+	PROTO_READY,      /* G->H: the root is set up, the process waits
+			     for START (`hutch create` returns here) */
+	PROTO_START,      /* H->G: run the process (`hutch start`); a
+			     SIGNAL before it ends the guest as that signal
+			     would have ended the waiting process */
+	PROTO_EXEC,       /* H->G: start session `session`'s process,
+			     payload as CONFIG's (arg, env, cwd, uid, gid,
+			     gids, umask); its DATA/EOF/SIGNAL/ERROR/EXIT
+			     frames carry the session.  An exec client speaks
+			     the same frames on the VMM's socket, session 0 */
+	PROTO_RESIZE,     /* H->G: payload u16 rows, u16 cols: the host
+			     pty's size for the guest's (process.terminal);
+			     one comes before START */
 };
 
 enum proto_stream { PROTO_STDIN = 0, PROTO_STDOUT = 1, PROTO_STDERR = 2 };
@@ -22,7 +35,8 @@ enum proto_stream { PROTO_STDIN = 0, PROTO_STDOUT = 1, PROTO_STDERR = 2 };
 struct proto_hdr {
 	uint8_t type;
 	uint8_t stream;
-	uint16_t reserved;
+	uint16_t session;  /* 0: the container's process; N: `hutch exec`
+			      session N (vmm/channel.c numbers them) */
 	uint32_t len; /* payload bytes, <= PROTO_MAX */
 };
 #define PROTO_MAX 65536
@@ -37,13 +51,16 @@ struct proto_hdr {
  *   rlimit=RESOURCE,SOFT,HARD   RLIMIT_* number, limits (u64; -1 = inf)
  *   hostname=NAME
  *   readonly=1     the shared root is mounted read-only
+ *   terminal=1     the process gets a pty (its stdout stream carries it)
  *   mount=TYPE,DEST,OPTIONS   a kernel filesystem the guest mounts itself
  *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2)
  */
 
 /* I/O ports the guest writes (outl) */
-#define PROTO_PORT_MARKER 0x04f0 /* value: 1 = init started, 2 = exec */
+#define PROTO_PORT_MARKER 0x04f0 /* value: 1 = init started, 2 = exec,
+				   3 = ready */
 #define PROTO_MARKER_INIT 1
 #define PROTO_MARKER_EXEC 2
+#define PROTO_MARKER_READY 3 /* before READY */
 
 #endif

@@ -139,6 +139,7 @@ int vmm_run(const struct vmm_config *c, struct vmm_result *res, struct herr *e)
 	if (r < 0)
 		goto out;
 	res->boot_ns = vm->marker_ns[PROTO_MARKER_INIT];
+	res->ready_ns = vm->marker_ns[PROTO_MARKER_READY];
 	res->workload_ns = vm->marker_ns[PROTO_MARKER_EXEC];
 	res->total_ns = now_ns() - vm->t0;
 	if (vm->exited) {

@@ -40,11 +40,23 @@ struct vmm_config {
 	bool forward_signals;  /* block catchable signals and send them to
 				  the guest's process */
 	bool debug;            /* log exits and device errors to stderr */
+	/* The create/start split: when the guest init is ready (root set
+	 * up), on_ready is called; then, once start_fd is readable, on_start,
+	 * and the process runs.  Both run on the VMM's main thread; a
+	 * negative return stops the guest with e's message.  NULL on_start:
+	 * the process runs as soon as the guest is ready. */
+	void *ctx;
+	int (*on_ready)(void *ctx, struct herr *e);
+	int (*on_start)(void *ctx, struct herr *e);
+	int start_fd;
+	int exec_fd;           /* a listening unix socket for `hutch exec`
+				  clients (vmm/sessions.c); <= 0: none */
 };
 
 struct vmm_result {
 	int wait_status;       /* the guest process's, as from waitpid() */
 	uint64_t boot_ns;      /* VMM start to the guest init's first marker */
+	uint64_t ready_ns;     /* VMM start to the guest's READY (created) */
 	uint64_t workload_ns;  /* VMM start to the workload's exec marker */
 	uint64_t total_ns;
 };

@@ -1,13 +1,16 @@
-/* recvtty SOCKET [INPUT]: the console-socket receiver of the tests, like
- * conmon's side of --console-socket: listen on SOCKET, take one pty master
- * by SCM_RIGHTS, write INPUT (if given) into it, then copy what the
- * container writes to stdout until the pty closes.  Prints "recvtty: fd
- * received" first, so a test can tell the fd arrived. */
+/* recvtty [--resize ROWSxCOLS] SOCKET [INPUT]: the console-socket receiver
+ * of the tests, like conmon's side of --console-socket: listen on SOCKET,
+ * take one pty master by SCM_RIGHTS, write INPUT (if given) into it, then
+ * copy what the container writes to stdout until the pty closes.  Prints
+ * "recvtty: fd received" first, so a test can tell the fd arrived.  With
+ * --resize, the pty gets that size once the container has printed
+ * "ready". */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -38,10 +41,18 @@ int main(int argc, char **argv)
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int s, conn, master;
 	char buf[4096];
+	struct winsize ws = {0};
 	ssize_t n;
 
+	if (argc > 3 && !strcmp(argv[1], "--resize")) {
+		unsigned r, c;
+		if (sscanf(argv[2], "%ux%u", &r, &c) != 2)
+			return 2;
+		ws.ws_row = (unsigned short)r, ws.ws_col = (unsigned short)c;
+		argv += 2, argc -= 2;
+	}
 	if (argc < 2 || strlen(argv[1]) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "usage: recvtty SOCKET [INPUT]\n");
+		fprintf(stderr, "usage: recvtty [--resize RxC] SOCKET [INPUT]\n");
 		return 2;
 	}
 	strcpy(addr.sun_path, argv[1]);
@@ -61,8 +72,14 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (argc > 2 && write(master, argv[2], strlen(argv[2])) < 0)
 		perror("recvtty: write");
-	while ((n = read(master, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+	while ((n = read(master, buf, sizeof(buf) - 1)) > 0 || (n < 0 && errno == EINTR)) {
 		if (n > 0 && write(1, buf, n) < 0)
 			break;
+		buf[n > 0 ? n : 0] = 0;
+		if (ws.ws_row && strstr(buf, "ready")) {
+			ioctl(master, TIOCSWINSZ, &ws);
+			ws.ws_row = 0;
+		}
+	}
 	return 0;
 }

@@ -5,9 +5,7 @@
 load vm_helpers
 
 setup() {
-	require_kvm
-	setup_bundle
-	update_config '.annotations["org.hutch.sandbox"] = "vm"'
+	setup_vm_bundle
 }
 
 teardown() {

@@ -7,6 +7,13 @@ GUEST_KERNEL=$HUTCH_BUILD/guest/vmlinux
 GUEST_INIT=$HUTCH_BUILD/guest/init
 VMM_BOOT=$HUTCH_BUILD/tests/vm/vmm-boot
 
+# setup of a test of VM mode: a bundle with the sandbox annotation
+setup_vm_bundle() {
+	require_kvm
+	setup_bundle
+	update_config '.annotations["org.hutch.sandbox"] = "vm"'
+}
+
 require_kvm() {
 	[ -c /dev/kvm ] || fail "/dev/kvm missing: run this file in the VM lane (make check-vm)"
 	[ -r "$GUEST_KERNEL" ] || fail "$GUEST_KERNEL missing (make guest)"
