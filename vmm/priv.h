@@ -134,4 +134,7 @@ void channel_block_signals(const struct vmm_config *c);
 /* the main loop: host stdin and signals -> guest; returns when stopped */
 int channel_loop(struct channel *ch, struct herr *e);
 
+/* filter.c: the VMM's seccomp allow-list, all threads, once booted */
+int vmm_filter_install(struct herr *e);
+
 #endif

@@ -134,6 +134,10 @@ int vmm_run(const struct vmm_config *c, struct vmm_result *res, struct herr *e)
 			stop_and_join(vm);
 			goto out;
 		}
+	if (vmm_filter_install(e) < 0) {
+		stop_and_join(vm);
+		goto out;
+	}
 	r = channel_loop(m.ch, e);
 	stop_and_join(vm);
 	if (r < 0)
