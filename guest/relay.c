@@ -35,6 +35,7 @@ static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 					    int out[2], int err[2], int st[2])
 {
 	char what[4200];
+	const char *cf;
 	sigset_t none;
 
 	sigemptyset(&none);
@@ -48,6 +49,8 @@ static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 			child_fail(st[1], "setrlimit");
 	if (c->has_umask)
 		umask(c->umask);
+	if ((cf = confine_before_user(c)))
+		child_fail(st[1], cf);
 	if (setgroups(c->ngids, c->gids) < 0)
 		child_fail(st[1], "setgroups");
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
@@ -58,6 +61,8 @@ static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 	if (chdir(c->cwd) < 0)
 		child_fail(st[1], what);
 	environ = (char **)c->env;
+	if ((cf = confine_after_user(c)))
+		child_fail(st[1], cf);
 	execvp(c->args[0], (char **)c->args);
 	snprintf(what, sizeof(what), "exec `%s`", c->args[0]);
 	child_fail(st[1], what);
