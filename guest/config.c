@@ -60,6 +60,14 @@ static void item(struct config *c, char *kv)
 		c->readonly = !strcmp(v, "1");
 	else if (!strcmp(kv, "terminal"))
 		c->terminal = !strcmp(v, "1");
+	else if (!strcmp(kv, "caps"))
+		confine_caps_item(c, v);
+	else if (!strcmp(kv, "unshare"))
+		c->unshare = (unsigned long)num(v, 16);
+	else if (!strcmp(kv, "nnp"))
+		c->nnp = !strcmp(v, "1");
+	else if (!strcmp(kv, "seccomp"))
+		confine_seccomp_item(c, v);
 	/* unknown keys: a newer VMM; ignore */
 }
 

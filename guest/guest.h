@@ -26,6 +26,18 @@ struct config {
 	int has_umask, readonly, terminal;
 	struct { int res; struct rlimit lim; } rl[64];
 	size_t nrl;
+	/* confine.c: caps=, nnp=, seccomp= */
+	struct {
+		int set;
+		uint64_t bounding, effective, permitted, inheritable, ambient;
+	} caps;
+	int nnp;
+	unsigned long unshare; /* CLONE_NEW* */
+	pid_t join;            /* exec sessions: the process whose
+				  namespaces they enter (instead of unshare) */
+	const char *seccomp; /* BPF, seccomp_len bytes; NULL: no filter */
+	size_t seccomp_len;
+	unsigned seccomp_flags;
 };
 
 extern int chan; /* /dev/hvc0, raw */
@@ -44,6 +56,14 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 void open_channel(void);
 void parse_config(struct config *c, char *p, size_t len);
 void setup_root(const struct config *c);
+/* confine.c: the spec's confinement of a process, in its child before
+ * execve: confine_before_user() before the setgroups/setresgid/setresuid,
+ * confine_after_user() after them, last before execve.  NULL or what
+ * failed (errno set). */
+void confine_caps_item(struct config *c, const char *v);
+void confine_seccomp_item(struct config *c, char *v);
+const char *confine_before_user(const struct config *c);
+const char *confine_after_user(const struct config *c);
 /* start the process, relay until it ends, report, power off */
 __attribute__((noreturn)) int relay(const struct config *c);
 

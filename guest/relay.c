@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,11 +50,29 @@ static int tty_stdio(const char *slave)
 	return 0;
 }
 
+/* an exec session: into the container process's namespaces (those it
+ * unshared; the others are the init's anyway), the mount one last */
+static const char *join_ns(pid_t pid)
+{
+	static const char *const ns[] = {"uts", "ipc", "cgroup", "mnt"};
+	char path[64];
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, 0) < 0)
+			return "enter the container process's namespaces";
+		close(fd);
+	}
+	return NULL;
+}
+
 static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 					    int out[2], int err[2], int st[2],
 					    const char *slave)
 {
 	char what[4200];
+	const char *cf;
 	sigset_t none;
 
 	sigemptyset(&none);
@@ -68,6 +87,10 @@ static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 			child_fail(st[1], "setrlimit");
 	if (c->has_umask)
 		umask(c->umask);
+	if (c->join && (cf = join_ns(c->join)))
+		child_fail(st[1], cf);
+	if ((cf = confine_before_user(c)))
+		child_fail(st[1], cf);
 	if (setgroups(c->ngids, c->gids) < 0)
 		child_fail(st[1], "setgroups");
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
@@ -78,6 +101,8 @@ static __attribute__((noreturn)) void child(const struct config *c, int in[2],
 	if (chdir(c->cwd) < 0)
 		child_fail(st[1], what);
 	environ = (char **)c->env;
+	if ((cf = confine_after_user(c)))
+		child_fail(st[1], cf);
 	execvp(c->args[0], (char **)c->args);
 	snprintf(what, sizeof(what), "exec `%s`", c->args[0]);
 	child_fail(st[1], what);
@@ -184,6 +209,10 @@ static void exec_session(uint16_t id, const char *p, uint32_t len)
 	memcpy(x->payload, p, len);
 	x->payload[len] = 0;
 	parse_config(x->cfg, x->payload, len);
+	if (!ss[0].done) {
+		x->cfg->join = ss[0].pid;
+		x->cfg->unshare = 0;
+	}
 	x->used = 1;
 	x->cfg_terminal = x->cfg->terminal;
 	x->pid = start(x->cfg, id, &x->in_w, &x->out_r, &x->err_r);

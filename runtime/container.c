@@ -155,7 +155,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 		l->sandbox = o->sandbox_vm || (mode && !strcmp(mode, "vm"));
 	}
 	/* before anything exists: no /dev/kvm must leave nothing behind */
-	if (l->sandbox && sandbox_prepare(l->spec, l->rootfs, e) < 0)
+	if (l->sandbox && (sandbox_limits_adjust(l->spec, e) < 0 ||
+			   sandbox_prepare(l->spec, l->rootfs, e) < 0))
 		goto fail;
 	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;
@@ -166,6 +167,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 	if (cgroup_create(l->spec, o->id, &l->cg, e) < 0)
 		goto fail;
 	if (security_prepare(l->spec, l->spec->process, &l->sec, e) < 0)
+		goto fail;
+	if (l->sandbox && sandbox_confine_prepare(l->sec, e) < 0)
 		goto fail;
 	if (launch_spawn(l, e) < 0 || launch_wait_ready(l, e) < 0 ||
 	    launch_created(l, e) < 0)

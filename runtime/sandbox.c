@@ -19,10 +19,7 @@
 #include "runtime/sandbox.h"
 #include "vmm/vmm.h"
 
-#define DEFAULT_MEM_MIB 512
-
 static bool created; /* READY went to `create` */
-#define MIN_MEM_MIB 128
 
 /* opened by the parent, inherited by the child (copy-on-write) */
 static struct {
@@ -246,29 +243,9 @@ static void *guest_config(const struct spec *spec, char *const *env,
 	if (spec->root && spec->root->readonly)
 		item(&b, "readonly=1");
 	mount_items(&b, spec);
+	sandbox_confine_items(&b, spec);
 	*len = b.len;
 	return strbuf_steal(&b);
-}
-
-static uint64_t ann_u64(const struct spec *spec, const char *key, uint64_t def)
-{
-	const char *v = annotation(spec, key);
-	uint64_t n;
-
-	return v && parse_u64(v, &n) == 0 ? n : def;
-}
-
-static uint64_t guest_mem(const struct spec *spec)
-{
-	uint64_t def = DEFAULT_MEM_MIB;
-	const struct spec_resources *r = spec->linux ? spec->linux->resources : NULL;
-
-	if (r && r->memory && r->memory->has_limit && r->memory->limit > 0) {
-		def = (uint64_t)r->memory->limit >> 20;
-		if (def < MIN_MEM_MIB)
-			def = MIN_MEM_MIB;
-	}
-	return ann_u64(spec, "org.hutch.vm.memory", def);
 }
 
 static void report_timing(const struct vmm_result *r)
@@ -292,8 +269,7 @@ int sandbox_run(const struct spec *spec, char *const *env,
 	bool debug = (v = annotation(spec, "org.hutch.vm.debug")) && !strcmp(v, "1");
 	struct vmm_config c = {
 		.kvm_fd = host.kvm_fd, .kernel = host.kernel,
-		.kernel_len = host.kernel_len, .mem_mib = guest_mem(spec),
-		.vcpus = (unsigned)ann_u64(spec, "org.hutch.vm.vcpus", 1),
+		.kernel_len = host.kernel_len,
 		.cmdline = annotation(spec, "org.hutch.vm.cmdline"),
 		.share_readonly = spec->root && spec->root->readonly,
 		.stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2,
@@ -310,6 +286,8 @@ int sandbox_run(const struct spec *spec, char *const *env,
 	}
 	if (!spec->process || !spec->process->nargs)
 		return herr_set(e, EINVAL, "sandbox: process.args: nothing to run");
+	if (sandbox_guest_size(spec, &c.mem_mib, &c.vcpus, e) < 0)
+		return herr_wrap(e, "sandbox");
 	if (host.kvm_fd < 0 || !host.kernel)
 		return herr_set(e, 0, "sandbox: not prepared (sandbox_prepare "
 				"was not called before the clone)");

@@ -18,13 +18,18 @@
  *        VM boots during `create`, `start` costs a frame.  The child
  *        _exit()s with the guest process's code (128+N for a signal).
  *   The child must not switch to process.user before sandbox_run: the guest
- *   init applies user, cwd, rlimits and umask inside the guest.
+ *   init applies user, cwd, rlimits and umask inside the guest, and the
+ *   spec's namespaces, caps, noNewPrivileges and seccomp (sandbox_confine.c;
+ *   the VMM has its own filter, vmm/filter.c).
  *
  * Chosen by `--sandbox=vm`, by calling the binary as hutch-vm, or by the
  * annotation org.hutch.sandbox=vm (sandbox_requested()).  Annotations:
- *   org.hutch.vm.memory   guest RAM in MiB (default: the memory limit, at
- *                         least 128; else 512)
- *   org.hutch.vm.vcpus    vCPUs (default 1)
+ *   org.hutch.vm.memory   guest RAM in MiB, at least 128 (default: the
+ *                         memory limit rounded up to MiB, at least 128;
+ *                         without a limit 512)
+ *   org.hutch.vm.vcpus    vCPUs, 1..64 (default: cpu quota/period rounded
+ *                         up, or the count of cpu.cpus, the smaller of
+ *                         both when both are set; else 1)
  *   org.hutch.vm.kernel   a guest kernel (vmlinux or bzImage) on the host
  *   org.hutch.vm.cmdline  appended to the guest kernel's command line
  *   org.hutch.vm.debug    "1": the guest's console and VMM errors on stderr
@@ -71,5 +76,28 @@ struct launch;
 bool sandbox_is_vm(struct container *c);
 int sandbox_exec_client(struct launch *l, bool detach, int *code,
 			struct herr *e);
+
+/* sandbox_limits.c: the guest's size from the spec (errors name the
+ * annotation or the spec field) */
+int sandbox_guest_mem_mib(const struct spec *spec, uint64_t *mib,
+			  struct herr *e);
+int sandbox_guest_vcpus(const struct spec *spec, unsigned *vcpus,
+			struct herr *e);
+/* what sandbox_limits_adjust decided (before it raised the limit), else
+ * the two above */
+int sandbox_guest_size(const struct spec *spec, uint64_t *mib,
+		       unsigned *vcpus, struct herr *e);
+/* Before the cgroup is made: the VMM lives in the container's cgroup
+ * with the guest's RAM inside it, so a memory limit is raised to guest
+ * RAM + the VMM's overhead (the trade-off: sandbox_limits.c). */
+int sandbox_limits_adjust(struct spec *spec, struct herr *e);
+
+/* sandbox_confine.c: in the parent after security_prepare: keeps what the
+ * guest init needs to confine the process (caps, noNewPrivileges, the
+ * seccomp BPF) for the guest config, and strips it from the host side. */
+struct security;
+int sandbox_confine_prepare(struct security *sec, struct herr *e);
+/* the config items (vmm/proto.h: unshare=, caps=, nnp=, seccomp=) */
+void sandbox_confine_items(struct strbuf *b, const struct spec *spec);
 
 #endif

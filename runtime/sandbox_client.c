@@ -14,6 +14,7 @@
 
 #include "runtime/runtime.h"
 #include "runtime/sandbox.h"
+#include "security/security.h"
 #include "vmm/proto.h"
 
 bool sandbox_is_vm(struct container *c)
@@ -137,10 +138,16 @@ int sandbox_exec_client(struct launch *l, bool detach, int *code,
 	if (l->spec->process->terminal)
 		return herr_set(e, ENOTSUP, "sandbox: exec --tty: the guest "
 				"has no pty for exec sessions in this build");
+	/* the exec's capabilities, noNewPrivileges and the container's
+	 * seccomp filter, for the guest init to apply as for the process */
+	if (security_prepare(l->spec, l->spec->process, &l->sec, e) < 0 ||
+	    sandbox_confine_prepare(l->sec, e) < 0)
+		return -1;
 	fd = connect_vmm(l->c, e);
 	if (fd < 0)
 		return -1;
 	sandbox_process_items(&b, l->spec->process, l->env);
+	sandbox_confine_items(&b, l->spec);
 	r = put(fd, PROTO_EXEC, 0, b.buf, (uint32_t)b.len, e);
 	strbuf_free(&b);
 	if (r < 0)

@@ -97,6 +97,29 @@ int security_protect_self(struct herr *e);
 int security_send_listener(const char *path, int fd, const char *state_json,
 			   const char *metadata, struct herr *e);
 
+/* The KVM sandbox (runtime/sandbox.c): the process's confinement is
+ * applied inside the guest by its static init (guest/confine.c), which has
+ * no libseccomp: it gets the capability masks and the compiled BPF.  The
+ * pointers point into sec (valid while sec lives).  A filter with
+ * SCMP_ACT_NOTIFY cannot work there (the listener would be a guest fd):
+ * an error naming linux.seccomp.listenerPath. */
+struct security_guest {
+	bool has_caps;
+	uint64_t bounding, effective, permitted, inheritable, ambient;
+	bool no_new_privs;
+	const void *bpf;      /* struct sock_filter[], NULL: no filter */
+	size_t bpf_len;       /* bytes */
+	unsigned int bpf_flags; /* SECCOMP_FILTER_FLAG_* */
+};
+int security_guest_export(const struct security *sec,
+			  struct security_guest *out, struct herr *e);
+/* After the export, the host side (the container's init that becomes the
+ * VMM) keeps only what does not belong to the guest's process: no user
+ * switch (the VMM serves the rootfs to the guest with the guest's owners),
+ * no capability change and no spec filter (the VMM installs its own,
+ * vmm/filter.c); rlimits and noNewPrivileges stay. */
+void security_sandbox_host(struct security *sec);
+
 /* observability for tests and `--debug` */
 struct security_stats {
 	unsigned seccomp_compiled;  /* filters built with libseccomp */

@@ -261,6 +261,10 @@ static int gate(struct channel *ch, bool start_now)
 		return c->start_fd;
 	if (c->on_start && c->on_start(c->ctx, &e) < 0)
 		goto fail;
+	/* from here on the guest runs the workload, untrusted code: the
+	 * VMM keeps only the calls that serve the guest (vmm/filter.c) */
+	if (vmm_filter_install(&e) < 0)
+		goto fail;
 	send_resize(ch);
 	send_frame(ch, PROTO_START, 0, NULL, 0);
 	ch->started = true;

@@ -145,4 +145,7 @@ void sessions_handle(struct sessions *x, const struct pollfd *p, int n);
 void sessions_from_guest(struct sessions *x, const struct proto_hdr *h,
 			 const void *p);
 
+/* filter.c: the VMM's seccomp allow-list, all threads, once booted */
+int vmm_filter_install(struct herr *e);
+
 #endif

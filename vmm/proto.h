@@ -54,6 +54,12 @@ struct proto_hdr {
  *   terminal=1     the process gets a pty (its stdout stream carries it)
  *   mount=TYPE,DEST,OPTIONS   a kernel filesystem the guest mounts itself
  *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2)
+ *   unshare=FLAGS  CLONE_NEW* (hex) the process gets: mount, uts, ipc, cgroup
+ *   caps=BND,EFF,PRM,INH,AMB   capability sets, hex masks (bit n = cap n);
+ *                  absent: the capabilities are left as they are
+ *   nnp=1          process.noNewPrivileges
+ *   seccomp=FLAGS,HEX   the spec's filter compiled to BPF (struct
+ *                  sock_filter[] in hex), SECCOMP_FILTER_FLAG_* in hex
  */
 
 /* I/O ports the guest writes (outl) */

@@ -134,6 +134,8 @@ int vmm_run(const struct vmm_config *c, struct vmm_result *res, struct herr *e)
 			stop_and_join(vm);
 			goto out;
 		}
+	/* the VMM's seccomp filter goes on in channel.c's gate, before
+	 * START: the runtime's READY and startContainer hooks need more */
 	r = channel_loop(m.ch, e);
 	stop_and_join(vm);
 	if (r < 0)

@@ -58,3 +58,23 @@ wait_for_started() {
 	done
 	fail "the guest process did not start: $(cat "$1")"
 }
+
+# vm_run ARGS...: `hutch run` of this test's bundle; a hung guest fails the
+# test (124) instead of the lane
+vm_run() {
+	timeout -k 10 300 "$HUTCH_BIN" --root "$ROOT" run "$@" -b "$BUNDLE" "$ID"
+}
+
+# vm_run_bg: vm_run in the background (output in $TMP/out, pid in
+# RUN_PID) until the workload prints "started"; vm_kill_bg ends it
+vm_run_bg() {
+	vm_run "$@" > "$TMP/out" 2>&1 &
+	RUN_PID=$!
+	wait_for_started "$TMP/out"
+}
+
+vm_kill_bg() {
+	hutch kill "$ID" KILL
+	wait "$RUN_PID" || true
+	RUN_PID=
+}
