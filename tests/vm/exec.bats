@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	setup_vm_bundle
-	set_args sh -c 'echo started; exec sleep 1000'
+	set_args sh -c 'readlink /proc/self/ns/mnt > /tmp/wl-mnt; echo started; exec sleep 1000'
 	timeout -k 10 300 "$HUTCH_BIN" --root "$ROOT" run -d -b "$BUNDLE" "$ID" \
 		> "$TMP/out" 2>&1 < /dev/null
 	wait_for_started "$TMP/out"
@@ -77,4 +77,13 @@ vm_exec() {
 	wait "$pid" && st=0 || st=$?
 	[ "$st" = 3 ] || fail "status $st: $(cat "$TMP/sig")"
 	grep -q got-term "$TMP/sig"
+}
+
+@test "sandbox exec: the process joins the container's namespaces and gets the spec's capabilities" {
+	run vm_exec "$ID" sh -c 'readlink /proc/self/ns/mnt; grep ^CapEff /proc/self/status'
+	assert_status 0
+	# the container process's mount namespace, not the guest init's
+	assert_output_contains "$(cat "$BUNDLE/rootfs/tmp/wl-mnt")"
+	# hutch spec's three: AUDIT_WRITE, KILL, NET_BIND_SERVICE
+	assert_output_contains "CapEff:	0000000020000420"
 }
