@@ -3,6 +3,12 @@
 
 load ../integration/helpers
 
+# every hutch command of the lane is bounded: nested emulation has hung a
+# whole test before, and a hung test must fail, not eat the lane's time
+hutch() {
+	timeout -k 10 300 "$HUTCH_BIN" --root "$ROOT" "$@"
+}
+
 GUEST_KERNEL=$HUTCH_BUILD/guest/vmlinux
 GUEST_INIT=$HUTCH_BUILD/guest/init
 VMM_BOOT=$HUTCH_BUILD/tests/vm/vmm-boot
