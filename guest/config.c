@@ -68,6 +68,8 @@ static void item(struct config *c, char *kv)
 		c->nnp = !strcmp(v, "1");
 	else if (!strcmp(kv, "seccomp"))
 		confine_seccomp_item(c, v);
+	else if (!strncmp(kv, "net.", 4))
+		net_item(kv + 4, v);
 	/* unknown keys: a newer VMM; ignore */
 }
 

@@ -64,6 +64,10 @@ void confine_caps_item(struct config *c, const char *v);
 void confine_seccomp_item(struct config *c, char *v);
 const char *confine_before_user(const struct config *c);
 const char *confine_after_user(const struct config *c);
+/* net.c: net.* items (without the prefix), then, with the root mounted
+ * on /newroot: loopback, eth0, its addresses and routes, the /etc files */
+void net_item(const char *key, char *v);
+void net_setup(void);
 /* start the process, relay until it ends, report, power off */
 __attribute__((noreturn)) int relay(const struct config *c);
 

@@ -1,7 +1,8 @@
 # The sandbox's guest side: the static guest init and the guest kernel.
 # Neither is part of `make all`; the VM lane (and `make guest`) builds them.
 
-GUEST_SRCS := guest/init.c guest/config.c guest/setup.c guest/relay.c guest/confine.c
+GUEST_SRCS := guest/init.c guest/config.c guest/setup.c guest/relay.c guest/confine.c \
+	guest/net.c
 GUEST_INIT := $(O)/guest/init
 GUEST_KERNEL := $(O)/guest/vmlinux
 

@@ -57,6 +57,7 @@ void setup_root(const struct config *c)
 		     "mode=0755");
 	for (size_t i = 0; i < c->nmounts; i++)
 		config_mount(c->mounts[i]);
+	net_setup();
 	ensure_dir("/newroot/dev/pts");
 	mount("devpts", "/newroot/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 	      "newinstance,ptmxmode=0666,mode=0620");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "netsetup/internal.h"
 
@@ -162,13 +163,18 @@ static int configure_inside(struct ctx *x, int netns_fd, struct herr *e)
 {
 	const struct netconf *c = &x->p->c;
 	_cleanup_free_ struct nlreq *q = xmalloc(sizeof(*q));
-	struct link_info eth0;
+	struct link_info eth0 = {0};
 	struct nl in;
 	uint8_t gw[16];
-	int ret;
+	int ret = 0;
 
 	if (nl_open(&in, NETLINK_ROUTE, netns_fd, e) < 0)
 		return -1;
+	if (x->r->tap) { /* a sandbox: eth0 is the guest's */
+		ret = link_set_up(&in, 1, "lo", e);
+		nl_close(&in);
+		return ret < 0 ? herr_wrap(e, "inside the container") : 0;
+	}
 	ret = link_get(&in, "eth0", &eth0, e);
 	if (ret == -ENODEV)
 		herr_set(e, ENODEV, "eth0 did not arrive in the container");
@@ -207,8 +213,17 @@ static int plumb(struct ctx *x, int netns_fd, struct net_result *out,
 			      {0}};
 
 	net_mac(c->bridge, x->l.index, v.peer_mac);
-	if (veth_add(&x->rt, &v, e) < 0)
+	if (x->r->tap) {
+		/* the VMM's NIC: born here, in the host's namespace, so that
+		 * no step needs the container's; the guest's eth0 gets the
+		 * MAC the veth's peer would have had */
+		out->tap_fd = tap_open(x->l.veth, e);
+		if (out->tap_fd < 0 ||
+		    tap_attach(&x->rt, x->l.veth, x->bridge, x->mtu, e) < 0)
+			return herr_wrap(e, "the sandbox's NIC");
+	} else if (veth_add(&x->rt, &v, e) < 0) {
 		return herr_wrap(e, "create veth");
+	}
 	if (configure_inside(x, netns_fd, e) < 0)
 		return -1;
 	if (x->p->nports && nft_ports_add(&x->nf, tag, x->p->ports,
@@ -289,7 +304,10 @@ static int attach(struct ctx *x, int netns_fd, struct net_result *out,
 		return 0;
 	lock = lease_lock(x->netfd, &e2);
 	net_undo(&x->rt, &x->nf, x->netfd, x->leasefd, &x->l, &e2);
+	if (out->tap_fd >= 0)
+		close(out->tap_fd);
 	memset(out, 0, sizeof(*out));
+	out->tap_fd = -1;
 	return -1;
 }
 

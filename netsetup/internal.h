@@ -132,6 +132,13 @@ struct veth_spec {
 };
 int veth_add(struct nl *n, const struct veth_spec *v, struct herr *e);
 
+/* ---- tap.c: a sandbox's NIC (host end) -------------------------------- */
+/* a tap named name (IFF_VNET_HDR, 12-byte virtio-net headers), in the
+ * current namespace; returns its fd */
+int tap_open(const char *name, struct herr *e);
+int tap_attach(struct nl *n, const char *name, int master, unsigned mtu,
+	       struct herr *e);
+
 /* ---- nl_addr.c / nl_route.c ------------------------------------------ */
 /* queue "add address" (NODAD for IPv6: the subnet is ours alone) */
 void nlreq_addr_add(struct nl *n, struct nlreq *q, int index,

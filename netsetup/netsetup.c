@@ -5,7 +5,9 @@
  *   bridge and the NAT rules exist, pick the lowest free host index, write
  *   the lease (from here on a crash leaves only things a reclaim removes);
  *   then, unlocked: veth (peer born as eth0 in the container), the
- *   container's addresses and routes (one batch), DNAT rules, /etc files. */
+ *   container's addresses and routes (one batch), DNAT rules, /etc files.
+ *   A sandbox (r->tap) gets a tap on the bridge instead of the veth and
+ *   only loopback in its namespace: the guest sets the addresses. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,7 @@ int netsetup_create(const struct net_request *r, int netns_fd,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	out->tap_fd = -1;
 	if (prepare(r, &p, e) < 0)
 		return herr_wrap(e, "network");
 	if (is_none(r->network)) {

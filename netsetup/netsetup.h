@@ -53,6 +53,11 @@ struct net_request {
 	const char *hostname;  /* for /etc/hosts and /etc/hostname; NULL: id */
 	pid_t pid;             /* the container's init: the lease lives as
 				  long as this process (pid + start time) */
+	bool tap;              /* a sandboxed container (the VMM is its
+				  init): the host end is a tap on the bridge
+				  for the VMM's virtio-net, its namespace
+				  gets only loopback; the guest takes the
+				  lease's addresses and MAC */
 };
 
 struct net_result {
@@ -66,6 +71,8 @@ struct net_result {
 	unsigned prefix4, prefix6;
 	unsigned mtu;
 	char mac[18];
+	int tap_fd;    /* request.tap: the tap (host_veth names it), owned by
+			  the caller; else -1 */
 };
 
 /* Validate the request without touching anything: the network exists in
@@ -76,7 +83,8 @@ int netsetup_check(const struct net_request *r, struct herr *e);
  * r->network: loopback up; for a bridge network also the bridge (made on
  * first use), a veth pair (eth0 inside), addresses from a lease, default
  * routes, port forwarding rules and the /etc files.  On error everything it
- * made is undone. */
+ * made is undone.  With r->tap, the host end is a tap (out->tap_fd) and
+ * nothing but loopback is configured in netns_fd. */
 int netsetup_create(const struct net_request *r, int netns_fd,
 		    struct net_result *out, struct herr *e);
 

@@ -14,6 +14,7 @@
 #include "namespaces/namespaces.h"
 #include "rootfs/rootfs.h"
 #include "runtime/runtime.h"
+#include "runtime/sandbox.h"
 #include "security/security.h"
 
 __attribute__((noreturn)) static void child_fail(struct launch *l,
@@ -45,6 +46,10 @@ static char *wait_go(struct launch *l, struct herr *e)
 	_cleanup_free_ struct sync_msg *m = xmalloc(sizeof(*m));
 	int t = sync_recv(l->sync_child, m, e);
 
+	while (t == SYNC_NET) { /* a sandbox's NIC comes before GO */
+		sandbox_net_received(m->fd, m->data, m->hdr.len);
+		t = sync_recv(l->sync_child, m, e);
+	}
 	if (t < 0)
 		return NULL;
 	if (t != SYNC_GO) {

@@ -21,6 +21,7 @@
 
 #include "netsetup/netsetup.h"
 #include "runtime/runtime.h"
+#include "runtime/sandbox.h"
 
 enum net_plan {
 	NET_NOTHING,   /* no new network namespace */
@@ -99,6 +100,7 @@ static struct net_request request(const struct launch *l)
 		.state_dir = l->g->root,
 		.hostname = host && *host ? host : NULL,
 		.pid = l->pid,
+		.tap = l->sandbox,
 	};
 }
 
@@ -205,6 +207,12 @@ int launch_net_setup(struct launch *l, struct herr *e)
 	if (netsetup_create(&r, nsfd, &res, e) < 0)
 		return -1;
 	l->net_done = true;
+	if (res.tap_fd >= 0) { /* the sandbox's NIC, to the VMM-to-be */
+		int ret = sandbox_net_send(l, &res, e);
+		close(res.tap_fd);
+		if (ret < 0)
+			return -1;
+	}
 	if (res.attached) {
 		free(l->c->st.network);
 		l->c->st.network = xstrdup(res.network);

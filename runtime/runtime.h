@@ -121,6 +121,8 @@ enum sync_type {
 	SYNC_USERNS,     /* C->P: unshared a user namespace, write its maps */
 	SYNC_PID,        /* C->P: payload: pid of the container init (two-step) */
 	SYNC_READY,      /* C->P: set up, waiting on exec.fifo */
+	SYNC_NET,        /* P->C, before GO: fd: a sandbox's tap; payload:
+			    the guest's net.* items (sandbox_net.c) */
 };
 #define SYNC_MAX_PAYLOAD 65536
 struct sync_hdr {

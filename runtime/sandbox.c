@@ -52,6 +52,8 @@ size_t sandbox_keep_fds(int *fds, size_t max)
 		fds[n++] = host.share_fd;
 	if (host.exec_fd >= 0 && n < max)
 		fds[n++] = host.exec_fd;
+	if (sandbox_net_fd() >= 0 && n < max)
+		fds[n++] = sandbox_net_fd();
 	return n;
 }
 
@@ -244,6 +246,7 @@ static void *guest_config(const struct spec *spec, char *const *env,
 		item(&b, "readonly=1");
 	mount_items(&b, spec);
 	sandbox_confine_items(&b, spec);
+	sandbox_net_items(&b);
 	*len = b.len;
 	return strbuf_steal(&b);
 }
@@ -288,6 +291,8 @@ int sandbox_run(const struct spec *spec, char *const *env,
 		return herr_set(e, EINVAL, "sandbox: process.args: nothing to run");
 	if (sandbox_guest_size(spec, &c.mem_mib, &c.vcpus, e) < 0)
 		return herr_wrap(e, "sandbox");
+	if (sandbox_net_vmm(&c, e) < 0)
+		return -1;
 	if (host.kvm_fd < 0 || !host.kernel)
 		return herr_set(e, 0, "sandbox: not prepared (sandbox_prepare "
 				"was not called before the clone)");

@@ -70,6 +70,19 @@ struct sandbox_gate {
 int sandbox_run(const struct spec *spec, char *const *env,
 		const struct sandbox_gate *g, struct herr *e);
 
+/* sandbox_net.c: the guest's NIC with an attached network: netsetup's
+ * tap (parent -> child in SYNC_NET before GO), the VMM's virtio-net on it,
+ * the guest's net.* config items (vmm/proto.h) */
+struct launch;
+struct net_result;
+struct vmm_config;
+int sandbox_net_send(struct launch *l, const struct net_result *r,
+		     struct herr *e);
+void sandbox_net_received(int fd, const void *items, size_t len);
+int sandbox_net_fd(void); /* -1: no NIC */
+int sandbox_net_vmm(struct vmm_config *c, struct herr *e);
+void sandbox_net_items(struct strbuf *b);
+
 /* sandbox_client.c: `hutch exec` into a running sandboxed container */
 struct container;
 struct launch;

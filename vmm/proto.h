@@ -60,6 +60,12 @@ struct proto_hdr {
  *   nnp=1          process.noNewPrivileges
  *   seccomp=FLAGS,HEX   the spec's filter compiled to BPF (struct
  *                  sock_filter[] in hex), SECCOMP_FILTER_FLAG_* in hex
+ *   net.addr=ADDR/PREFIX  an address of eth0 (the virtio-net NIC), IPv4 or
+ *                  IPv6 (repeated); loopback comes up in any case
+ *   net.gw=ADDR    a default route via ADDR on eth0 (repeated)
+ *   net.mac=MAC, net.mtu=N   the lease's (the NIC has them already)
+ *   net.file=NAME\tTEXT   /etc/NAME (hosts, hostname, resolv.conf), bound
+ *                  over the root's as container mode does
  */
 
 /* I/O ports the guest writes (outl) */

@@ -16,6 +16,7 @@ struct machine {
 	struct channel *ch;
 	struct virtio_console *con;
 	struct virtio_9p *p9;
+	struct virtio_net *net;
 };
 
 static int add_devices(struct machine *m, const struct vmm_config *c,
@@ -26,12 +27,19 @@ static int add_devices(struct machine *m, const struct vmm_config *c,
 	channel_attach(m->ch, m->con);
 	if (virtio_dev_add(&m->vm, virtio_console_dev(m->con), cmd, e) < 0)
 		return -1;
-	if (c->share_dirfd < 0)
+	if (c->share_dirfd >= 0) {
+		m->p9 = virtio_9p_new(&m->vm, c->share_dirfd, "root",
+				      c->share_readonly, e);
+		if (!m->p9 ||
+		    virtio_dev_add(&m->vm, virtio_9p_dev(m->p9), cmd, e) < 0)
+			return -1;
+	}
+	if (c->net_fd <= 0)
 		return 0;
-	m->p9 = virtio_9p_new(&m->vm, c->share_dirfd, "root", c->share_readonly, e);
-	if (!m->p9)
+	m->net = virtio_net_new(&m->vm, c->net_fd, c->net_mac, c->net_mtu, e);
+	if (!m->net)
 		return -1;
-	return virtio_dev_add(&m->vm, virtio_9p_dev(m->p9), cmd, e);
+	return virtio_dev_add(&m->vm, virtio_net_dev(m->net), cmd, e);
 }
 
 static int boot(struct machine *m, const struct vmm_config *c, struct herr *e)
@@ -103,6 +111,7 @@ static int check_config(const struct vmm_config *c, struct herr *e)
 
 static void machine_free(struct machine *m)
 {
+	virtio_net_free(m->net);
 	virtio_9p_free(m->p9);
 	virtio_console_free(m->con);
 	channel_free(m->ch);

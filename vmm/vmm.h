@@ -51,6 +51,12 @@ struct vmm_config {
 	int start_fd;
 	int exec_fd;           /* a listening unix socket for `hutch exec`
 				  clients (vmm/sessions.c); <= 0: none */
+	/* a virtio-net NIC (the guest's eth0) on a tap opened with
+	 * IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and a 12-byte header; <= 0:
+	 * none.  The VMM reads and writes it, it does not own it. */
+	int net_fd;
+	uint8_t net_mac[6];
+	unsigned net_mtu;      /* 0: 1500 */
 };
 
 struct vmm_result {

@@ -9,6 +9,7 @@
 
 #include "vmm/priv.h"
 
+#define VIRTIO_ID_NET 1
 #define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_9P 9
 #define VIRTIO_F_VERSION_1 (1ull << 32)
@@ -76,6 +77,17 @@ struct virtio_dev *virtio_console_dev(struct virtio_console *c);
 void virtio_console_send(struct virtio_console *c, const void *buf, size_t len);
 /* bytes still waiting for guest buffers */
 size_t virtio_console_pending(struct virtio_console *c);
+
+/* net.c: a NIC on a tap fd (vmm_config.net_fd); frames from the tap go
+ * to the guest from a thread of its own, the guest's go out on the
+ * notifying vCPU's thread */
+struct virtio_net;
+struct virtio_net *virtio_net_new(struct vm *vm, int tap_fd,
+				  const uint8_t mac[6], unsigned mtu,
+				  struct herr *e);
+/* stops its thread: call before the VM's memory goes */
+void virtio_net_free(struct virtio_net *n);
+struct virtio_dev *virtio_net_dev(struct virtio_net *n);
 
 /* 9p.c: a 9P2000.L server for one directory */
 struct virtio_9p;
