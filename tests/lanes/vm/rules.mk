@@ -20,9 +20,7 @@ check-vm: all test-helpers guest $(VM_TEST_TOOLS)
 	@mkdir -p $(O)/results
 	@rm -f $(O)/results/vm
 	@start=$$(date +%s); \
-	tests/lanes/qemu/run --kvm --timeout 2400 --env HUTCH_BUILD \
-		--copy-back $(abspath $(O))/results/vm -- \
-		tests/run-bats $(abspath $(O))/results/vm $(VM_BATS_FILES); \
+	tests/lanes/vm/run $(abspath $(O))/results/vm $(VM_BATS_FILES); \
 	st=$$?; \
 	echo "vm lane: $$(( $$(date +%s) - start )) s (QEMU TCG boot + nested KVM)"; \
 	if [ ! -r $(O)/results/vm ]; then \
