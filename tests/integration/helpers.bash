@@ -135,10 +135,10 @@ state_field() {
 	hutch state "$1" | jq -r "$2"
 }
 
-# wait_for CMD...: retry for up to 5 s
+# wait_for CMD...: retry for up to 5 s (WAIT_TRIES tenths of a second)
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq "${WAIT_TRIES:-50}"); do
 		"$@" && return 0
 		sleep 0.1
 	done
