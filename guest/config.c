@@ -60,6 +60,9 @@ static void item(struct config *c, char *kv)
 		c->readonly = !strcmp(v, "1");
 	else if (!strcmp(kv, "terminal"))
 		c->terminal = !strcmp(v, "1");
+	else if (!strcmp(kv, "winsize") && strchr(v, ','))
+		c->rows = (unsigned short)num(v, 10),
+		c->cols = (unsigned short)num(strchr(v, ',') + 1, 10);
 	else if (!strcmp(kv, "caps"))
 		confine_caps_item(c, v);
 	else if (!strcmp(kv, "unshare"))

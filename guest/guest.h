@@ -24,6 +24,7 @@ struct config {
 	size_t ngids;
 	mode_t umask;
 	int has_umask, readonly, terminal;
+	unsigned short rows, cols; /* winsize=: the pty's size at start */
 	struct { int res; struct rlimit lim; } rl[64];
 	size_t nrl;
 	/* confine.c: caps=, nnp=, seccomp= */

@@ -115,15 +115,19 @@ static int pipe2_or_die(int p[2], int flags)
 	return 0;
 }
 
-/* a pty pair at the size the VMM last gave; the master, -1 */
-static int open_pty(char *slave, size_t len)
+/* a pty pair at the size the config (an exec's) or the VMM last gave; the
+ * master */
+static int open_pty(const struct config *c, char *slave, size_t len)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
 	    ptsname_r(m, slave, len) != 0)
 		die("pty for process.terminal: %s", strerror(errno));
-	if (tty_size.ws_row)
+	if (c->rows)
+		ioctl(m, TIOCSWINSZ, &(struct winsize){.ws_row = c->rows,
+						       .ws_col = c->cols});
+	else if (tty_size.ws_row)
 		ioctl(m, TIOCSWINSZ, &tty_size);
 	return m;
 }
@@ -139,7 +143,7 @@ static pid_t start(const struct config *c, uint16_t session, int *in_w,
 	pid_t pid;
 
 	if (c->terminal)
-		m = open_pty(slave, sizeof(slave));
+		m = open_pty(c, slave, sizeof(slave));
 	pipe2_or_die(in, O_CLOEXEC);
 	pipe2_or_die(out, O_CLOEXEC);
 	pipe2_or_die(err, O_CLOEXEC);
@@ -233,6 +237,12 @@ static void frame(const struct proto_hdr *h, const char *p)
 
 	if (h->type == PROTO_EXEC) {
 		exec_session(h->session, p, h->len);
+	} else if (h->type == PROTO_SIGNAL && h->stream == PROTO_SIGNAL_ALL &&
+		   h->len >= 4) {
+		/* kill --all: as runc signals each process of the cgroup;
+		 * -1 is every process but ourselves */
+		memcpy(&sig, p, 4);
+		kill(-1, (int)sig);
 	} else if (!x) {
 		return; /* a session that ended meanwhile */
 	} else if (h->type == PROTO_DATA && x->in_w >= 0) {

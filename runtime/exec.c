@@ -180,7 +180,7 @@ int exec_run(struct globals *g, const struct exec_opts *x, int *code,
 	if (!x->detach)
 		wait_block_signals();
 	if (sandbox_is_vm(l->c)) {
-		r = sandbox_exec_client(l, x->detach, code, e);
+		r = sandbox_exec_client(l, x, code, e);
 		goto out;
 	}
 	if (exec_start(l, x, e) < 0)

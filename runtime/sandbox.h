@@ -42,6 +42,8 @@
 #define HUTCH_RUNTIME_SANDBOX_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <termios.h>
 
 #include "spec/spec.h"
 #include "util/util.h"
@@ -87,8 +89,29 @@ void sandbox_net_items(struct strbuf *b);
 struct container;
 struct launch;
 bool sandbox_is_vm(struct container *c);
-int sandbox_exec_client(struct launch *l, bool detach, int *code,
+/* sandbox_exec_tty.c: where an exec's session goes on the host: our stdio,
+ * or with --tty our terminal (raw) or a host pty whose master went to
+ * --console-socket; tty: the fd whose size the guest's pty follows */
+struct exec_io {
+	int in, out, err, tty, slave;
+	bool restore;
+	struct termios saved;
+};
+int exec_io_open(struct exec_io *io, const struct spec_process *p,
+		 const char *console_socket, struct herr *e);
+/* in the process that relays: the slave becomes its controlling terminal,
+ * so the engine's resizes arrive as SIGWINCH */
+void exec_io_own_tty(struct exec_io *io);
+void exec_io_close(struct exec_io *io);
+/* the size for a RESIZE frame (rows, cols); false without a terminal */
+bool exec_io_size(const struct exec_io *io, uint16_t rc[2]);
+/* detach: a child of ours stands in for the guest's process (its pid
+ * goes to pid_file) and relays its stdio, signals and exit code */
+struct exec_opts;
+int sandbox_exec_client(struct launch *l, const struct exec_opts *x, int *code,
 			struct herr *e);
+/* kill --all: sig to every process in the guest */
+int sandbox_signal_all(struct container *c, int sig, struct herr *e);
 
 /* sandbox_limits.c: the guest's size from the spec (errors name the
  * annotation or the spec field) */

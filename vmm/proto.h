@@ -31,6 +31,9 @@ enum proto_type {
 };
 
 enum proto_stream { PROTO_STDIN = 0, PROTO_STDOUT = 1, PROTO_STDERR = 2 };
+/* a SIGNAL's stream: to every process of the guest (kill --all), not the
+ * session's; a client may send it alone, without an EXEC */
+#define PROTO_SIGNAL_ALL 1
 
 struct proto_hdr {
 	uint8_t type;
@@ -52,6 +55,8 @@ struct proto_hdr {
  *   hostname=NAME
  *   readonly=1     the shared root is mounted read-only
  *   terminal=1     the process gets a pty (its stdout stream carries it)
+ *   winsize=ROWS,COLS   that pty's size at start (an exec's; the
+ *                  container's process gets a RESIZE before START)
  *   mount=TYPE,DEST,OPTIONS   a kernel filesystem the guest mounts itself
  *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2)
  *   unshare=FLAGS  CLONE_NEW* (hex) the process gets: mount, uts, ipc, cgroup

@@ -3,7 +3,8 @@
  * VMM numbers each connection (1..SESSIONS_MAX-1) and relays its frames to
  * the guest init with that session, and the guest's frames of that
  * session back.  A client that goes away leaves its process running
- * (exec --detach); the slot is free again at the process's EXIT. */
+ * (exec --detach); the slot is free again at the process's EXIT.  A
+ * client may instead send one SIGNAL to the whole guest (kill --all). */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -117,13 +118,18 @@ static bool client_data(struct sessions *x, int id, const char *buf, size_t n)
 			return false;
 		if (s->in.len - off < sizeof(h) + h.len)
 			break;
-		/* one EXEC first, then stdin and signals: nothing else is a
+		/* one EXEC first, then stdin, signals and resizes: nothing else is a
 		 * client's to send */
-		if (!s->exec_sent && h.type == PROTO_EXEC) {
+		if (!s->exec_sent && h.type == PROTO_SIGNAL &&
+		    h.stream == PROTO_SIGNAL_ALL) {
+			/* kill --all: the guest init signals everything */
+			to_guest(x, &h, 0, s->in.buf + off + sizeof(h));
+		} else if (!s->exec_sent && h.type == PROTO_EXEC) {
 			s->exec_sent = true;
 			to_guest(x, &h, (uint16_t)id, s->in.buf + off + sizeof(h));
 		} else if (s->exec_sent && (h.type == PROTO_DATA ||
-			   h.type == PROTO_EOF || h.type == PROTO_SIGNAL)) {
+			   h.type == PROTO_EOF || h.type == PROTO_SIGNAL ||
+			   h.type == PROTO_RESIZE)) {
 			to_guest(x, &h, (uint16_t)id, s->in.buf + off + sizeof(h));
 		}
 		off += sizeof(h) + h.len;

@@ -107,3 +107,36 @@ wait_stopped() {
 	wait_stopped
 	hutch delete "$ID"
 }
+
+@test "sandbox lifecycle: kill reaches the container's process, kill --all every guest process" {
+	set_args sh -c 'trap "echo main got TERM" TERM; echo started; while :; do sleep 0.2; done'
+	vm_create
+	hutch start "$ID"
+	wait_for_started "$TMP/out"
+	# a second process in the guest, its stand-in's output in exec.out
+	# (3>&-: the stand-in outlives the command and must not hold bats' fd)
+	hutch exec --detach --pid-file "$TMP/exec.pid" "$ID" \
+		sh -c 'trap "echo exec got TERM; exit 7" TERM; echo exec-up; while :; do sleep 0.2; done' \
+		> "$TMP/exec.out" 2>&1 < /dev/null 3>&-
+	stand_in=$(cat "$TMP/exec.pid")
+	[ -d "/proc/$stand_in" ]
+	for i in $(seq 300); do grep -q exec-up "$TMP/exec.out" && break; sleep 0.2; done
+	grep -q exec-up "$TMP/exec.out"
+	# plain kill: the VMM passes it to the container's process alone
+	hutch kill "$ID" TERM
+	for i in $(seq 300); do grep -q "main got TERM" "$TMP/out" && break; sleep 0.2; done
+	[ "$(grep -c "main got TERM" "$TMP/out")" = 1 ]
+	sleep 2
+	! grep -q "exec got TERM" "$TMP/exec.out"
+	# --all: both, and the exec's stand-in exits with its code
+	hutch kill --all "$ID" TERM
+	for i in $(seq 300); do [ -d "/proc/$stand_in" ] || break; sleep 0.2; done
+	[ ! -d "/proc/$stand_in" ]
+	grep -q "exec got TERM" "$TMP/exec.out"
+	for i in $(seq 300); do [ "$(grep -c "main got TERM" "$TMP/out")" = 2 ] && break; sleep 0.2; done
+	[ "$(grep -c "main got TERM" "$TMP/out")" = 2 ]
+	[ "$(state_field "$ID" .status)" = running ]
+	hutch kill "$ID" KILL
+	wait_stopped
+	hutch delete "$ID"
+}
