@@ -47,14 +47,14 @@ static int kill_container(struct container *c, int sig, bool all,
 	if (st == ST_CREATING)
 		return herr_set(e, ESRCH, "container `%s` is not running",
 				c->id);
-	/* as runc: --all reaches what is left in the cgroup after the init
-	 * died (a container in the host's pid namespace leaves processes
-	 * behind); an empty cgroup is success */
 	/* in a sandbox the cgroup holds the VMM alone, which passes a
 	 * signal to the container's process only; SIGKILL ends the VM, and
 	 * so everything in it, as it is */
 	if (all && sig != SIGKILL && st == ST_RUNNING && sandbox_is_vm(c))
 		return sandbox_signal_all(c, sig, e);
+	/* as runc: --all reaches what is left in the cgroup after the init
+	 * died (a container in the host's pid namespace leaves processes
+	 * behind); an empty cgroup is success */
 	if (all)
 		return container_kill_all(c, sig, e);
 	if (st == ST_STOPPED)

@@ -309,6 +309,9 @@ int console_send(const char *socket_path, int master, struct herr *e);
  * copy between our stdio and the pty, resize on SIGWINCH and restore our
  * terminal.  Call wait_block_signals() before the container can exit. */
 void wait_block_signals(void);
+/* the signals `run` and `exec` pass on to the process (blocked, read from
+ * a signalfd): every catchable one but SIGURG and the synchronous faults */
+sigset_t wait_forwarded_signals(void);
 int wait_container(pid_t pid, int master, int *status, struct herr *e);
 /* exit status of `run`: the code, or 128+N for a signal */
 int wait_exit_code(int status);

@@ -73,6 +73,8 @@ static void on_signals(int fd, int sfd, const struct exec_io *io,
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		uint32_t sig = si.ssi_signo;
+		if (sig == SIGCHLD)
+			continue; /* a child of ours, not the process's */
 		/* our terminal was resized: the guest's pty follows, and
 		 * its kernel tells the process */
 		if (sig == SIGWINCH) {
@@ -161,13 +163,8 @@ static int follow(int fd, struct exec_io *io, int *code, struct herr *e)
 	uint16_t rc[2];
 	int status = 0, r;
 
-	sigemptyset(&set);
-	for (int s = SIGHUP; s <= SIGWINCH; s++)
-		if (s != SIGKILL && s != SIGSEGV && s != SIGBUS && s != SIGCHLD &&
-		    s != SIGILL && s != SIGFPE && s != SIGTRAP && s != SIGPIPE &&
-		    s != SIGSTOP && s != SIGTSTP && s != SIGTTIN && s != SIGTTOU &&
-		    s != SIGURG)
-			sigaddset(&set, s);
+	/* the set a container's `exec` forwards, so both modes agree */
+	set = wait_forwarded_signals();
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	/* a resize between the EXEC's winsize= and now */

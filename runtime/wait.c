@@ -11,7 +11,7 @@
 
 #include "runtime/runtime.h"
 
-static sigset_t forwarded(void)
+sigset_t wait_forwarded_signals(void)
 {
 	sigset_t s;
 
@@ -32,7 +32,7 @@ static sigset_t forwarded(void)
 
 void wait_block_signals(void)
 {
-	sigset_t s = forwarded();
+	sigset_t s = wait_forwarded_signals();
 	sigprocmask(SIG_BLOCK, &s, NULL);
 }
 
@@ -81,7 +81,7 @@ static bool on_signal(int sfd, pid_t pid, int master, bool tty)
 
 static int loop(pid_t pid, int master, bool tty, int *status)
 {
-	sigset_t s = forwarded();
+	sigset_t s = wait_forwarded_signals();
 	_cleanup_close_ int sfd = signalfd(-1, &s, SFD_CLOEXEC | SFD_NONBLOCK);
 	bool in_open = master >= 0;
 
