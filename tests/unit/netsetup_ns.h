@@ -127,6 +127,39 @@ static inline pid_t spawn(const char *cmd)
 	return pid;
 }
 
+/* wait up to 10 s until a TCP socket listens on port in the network
+ * namespace of pid (0: ours), as a server spawned just before does once it
+ * has started; a fixed sleep loses that race on a loaded machine */
+static inline int wait_listening(pid_t pid, unsigned port)
+{
+	static const char *const files[] = {"tcp", "tcp6"};
+	char path[64], line[256], want[16];
+
+	snprintf(want, sizeof(want), ":%04X ", port);
+	for (int tries = 0; tries < 1000; tries++) {
+		for (int i = 0; i < 2; i++) {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/%d/net/%s",
+				 pid ? pid : getpid(), files[i]);
+			if (!(f = fopen(path, "re")))
+				continue;
+			while (fgets(line, sizeof(line), f)) {
+				char *local = strchr(line, ':');
+				/* "sl: local rem st": st 0A is LISTEN */
+				if (local && (local = strstr(local + 1, want)) &&
+				    strstr(local, " 0A ")) {
+					fclose(f);
+					return 0;
+				}
+			}
+			fclose(f);
+		}
+		usleep(10000);
+	}
+	return -1;
+}
+
 static inline void reap(pid_t pid)
 {
 	if (pid > 0) {

@@ -151,7 +151,8 @@ TEST(published_port_reaches_httpd)
 	snprintf(cmd, sizeof(cmd), "exec nsenter --net=/proc/%d/ns/net "
 		 "busybox nc -ll -p 7000 -e /bin/cat", ca.pid);
 	echo = spawn(cmd);
-	usleep(300000);
+	CHECK(wait_listening(ca.pid, 80) == 0);
+	CHECK(wait_listening(ca.pid, 7000) == 0);
 	/* the host itself, through the output hook: loopback and bridge */
 	CHECK(sh(out, sizeof(out), "timeout 5 busybox wget -q -O - "
 		 "http://127.0.0.1:8080/") == 0);
@@ -431,7 +432,7 @@ TEST(errors_are_clear_and_leave_nothing)
 
 	/* a host process on the port */
 	pid_t l = spawn("exec busybox nc -l -p 8090");
-	usleep(200000);
+	CHECK(wait_listening(0, 8090) == 0);
 	f.req.ports = "8090:80";
 	CHECK(attach(&f, &c1, "first", &r, &e) < 0);
 	CHECK(strstr(e.msg, "port 8090/tcp is already in use on the host"));
