@@ -81,12 +81,20 @@ static int load_seccomp(const struct config *c)
 
 const char *confine_before_user(const struct config *c)
 {
-	if (c->unshare && unshare((int)c->unshare) < 0)
+	/* the pid namespace is the init's to make, before the fork */
+	unsigned long ns = c->unshare & ~(unsigned long)CLONE_NEWPID;
+
+	if (ns && unshare((int)ns) < 0)
 		return "unshare the spec's namespaces";
 	/* nothing the process mounts reaches the init's namespace */
-	if ((c->unshare & CLONE_NEWNS) &&
+	if ((ns & CLONE_NEWNS) &&
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return "make / private";
+	/* the init mounted the spec's proc in its pid namespace; pid 1 of
+	 * its own sees its own */
+	if ((ns & CLONE_NEWNS) && (c->unshare & CLONE_NEWPID) &&
+	    remount_proc(c) < 0)
+		return "mount proc for the pid namespace";
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return "process.noNewPrivileges: prctl";
 	if (c->seccomp && !c->nnp && load_seccomp(c) < 0)

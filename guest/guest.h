@@ -57,6 +57,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 void open_channel(void);
 void parse_config(struct config *c, char *p, size_t len);
 void setup_root(const struct config *c);
+/* in the process, in a pid namespace of its own: its proc mounts */
+int remount_proc(const struct config *c);
 /* confine.c: the spec's confinement of a process, in its child before
  * execve: confine_before_user() before the setgroups/setresgid/setresuid,
  * confine_after_user() after them, last before execve.  NULL or what

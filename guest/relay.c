@@ -148,7 +148,22 @@ static pid_t start(const struct config *c, uint16_t session, int *in_w,
 	pipe2_or_die(out, O_CLOEXEC);
 	pipe2_or_die(err, O_CLOEXEC);
 	pipe2_or_die(st, O_CLOEXEC);
+	/* linux.namespaces pid: the process is pid 1 of a namespace of its
+	 * own, and the exec sessions, forked after it, land in it too */
+	if (!session && (c->unshare & CLONE_NEWPID) && unshare(CLONE_NEWPID) < 0)
+		die("unshare the pid namespace: %s", strerror(errno));
 	pid = fork();
+	if (pid < 0 && session) {
+		/* ENOMEM: the pid namespace died with the process */
+		n = snprintf(buf, sizeof(buf), "fork: %s", strerror(errno));
+		send_frame_s(PROTO_ERROR, 0, session, buf, (uint32_t)n);
+		for (int *f = (int[]){in[0], in[1], out[0], out[1], err[0],
+				       err[1], st[0], st[1], m, -2}; *f != -2; f++)
+			if (*f >= 0)
+				close(*f);
+		*in_w = *out_r = *err_r = -1;
+		return -1;
+	}
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0)
@@ -220,6 +235,8 @@ static void exec_session(uint16_t id, const char *p, uint32_t len)
 	x->used = 1;
 	x->cfg_terminal = x->cfg->terminal;
 	x->pid = start(x->cfg, id, &x->in_w, &x->out_r, &x->err_r);
+	if (x->pid < 0)
+		x->done = 1, x->status = 127 << 8; /* main loop: EXIT */
 }
 
 static void close_fd(int *fd)

@@ -38,15 +38,16 @@ static void add(struct strbuf *b, const char *s)
 	strbuf_append(b, s, strlen(s) + 1);
 }
 
-/* The namespaces the guest init unshares for the process: mount, uts, ipc
- * and cgroup as the spec asks.  Network: the VM is the boundary (the
+/* The namespaces the guest init unshares for the process: pid, mount,
+ * uts, ipc and cgroup as the spec asks.  Network: the VM is the boundary (the
  * guest's NIC, if any, is the container's).  User and time: the guest
  * kernel is the container's own.  A path (join) names a host namespace,
  * which means nothing in the guest: a new one stands in for it. */
 static unsigned long guest_unshare(const struct spec *spec)
 {
 	static const struct { enum spec_ns_type t; unsigned long f; } map[] = {
-		{SPEC_NS_MOUNT, CLONE_NEWNS}, {SPEC_NS_UTS, CLONE_NEWUTS},
+		{SPEC_NS_PID, CLONE_NEWPID}, {SPEC_NS_MOUNT, CLONE_NEWNS},
+		{SPEC_NS_UTS, CLONE_NEWUTS},
 		{SPEC_NS_IPC, CLONE_NEWIPC}, {SPEC_NS_CGROUP, CLONE_NEWCGROUP},
 	};
 	unsigned long flags = 0;

@@ -59,7 +59,8 @@ struct proto_hdr {
  *                  container's process gets a RESIZE before START)
  *   mount=TYPE,DEST,OPTIONS   a kernel filesystem the guest mounts itself
  *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2)
- *   unshare=FLAGS  CLONE_NEW* (hex) the process gets: mount, uts, ipc, cgroup
+ *   unshare=FLAGS  CLONE_NEW* (hex) the process gets: pid, mount, uts, ipc,
+ *                  cgroup (pid: it is pid 1 of it, exec sessions join it)
  *   caps=BND,EFF,PRM,INH,AMB   capability sets, hex masks (bit n = cap n);
  *                  absent: the capabilities are left as they are
  *   nnp=1          process.noNewPrivileges

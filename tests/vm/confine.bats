@@ -142,6 +142,8 @@ deny_mkdir() { # ACTION [ERRNO]
 }
 
 @test "confine: the process has its own mount, uts and ipc namespaces in the guest" {
+	# without a pid namespace, /proc/1 is the guest init
+	update_config 'del(.linux.namespaces[] | select(.type == "pid"))'
 	set_args sh -c 'for n in mnt uts ipc; do [ "$(readlink /proc/self/ns/$n)" != "$(readlink /proc/1/ns/$n)" ] && echo own-$n; done'
 	run vm_run
 	echo "$output"
@@ -149,4 +151,18 @@ deny_mkdir() { # ACTION [ERRNO]
 	assert_output_contains own-mnt
 	assert_output_contains own-uts
 	assert_output_contains own-ipc
+}
+
+@test "confine: with a pid namespace the process is pid 1 in the guest, and exec joins it" {
+	set_args sh -c 'echo "pid=$$ procs=$(ls -d /proc/[0-9]* | wc -l)"; echo started; exec sleep 1000'
+	vm_run_bg
+	cat "$TMP/out"
+	# its own, its command substitution's, ls and wc: not the guest's kernel threads
+	grep -q '^pid=1 procs=[1-4]$' "$TMP/out"
+	run hutch exec "$ID" sh -c 'echo "me=$$ one=$(tr "\0" " " < /proc/1/cmdline)"'
+	echo "$output"
+	assert_status 0
+	assert_output_contains "one=sleep 1000"
+	[[ "$output" != *"me=1 "* ]]
+	vm_kill_bg
 }
