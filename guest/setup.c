@@ -28,6 +28,37 @@ static void ensure_dir(const char *p)
 		dprintf(2, "init: mkdir %s: %m\n", p);
 }
 
+/* a bind of the spec: the VMM's 9p share TAG on DEST, or for "TAG,NAME"
+ * the file NAME of it (the share, mounted aside in the initramfs, holds
+ * that one name); a missing mount point is made (under a guest tmpfs) */
+static void bind_mount(const char *dst, unsigned long flags, char *tag)
+{
+	char *name = strchr(tag, ','), path[4096], aside[64], file[4400];
+	int fd;
+
+	snprintf(path, sizeof(path), "/newroot%s", dst);
+	if (!name) {
+		ensure_dir(path);
+		mount_or_die(tag, path, "9p", flags, P9_OPTS);
+		return;
+	}
+	*name++ = 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		       0644)) >= 0)
+		close(fd);
+	mkdir("/binds", 0700);
+	snprintf(aside, sizeof(aside), "/binds/%s", tag);
+	ensure_dir(aside);
+	mount_or_die(tag, aside, "9p", flags, P9_OPTS);
+	snprintf(file, sizeof(file), "%s/%s", aside, name);
+	if (mount(file, path, NULL, MS_BIND, NULL) < 0)
+		die("bind %s on %s: %s", file, path, strerror(errno));
+	/* a bind takes its flags (read-only) from a remount */
+	if (flags && mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags,
+			   NULL) < 0)
+		die("remount %s: %s", path, strerror(errno));
+}
+
 /* "TYPE\tDEST\tFLAGS\tDATA" (FLAGS in hex, MS_*) */
 static void config_mount(char *m)
 {
@@ -38,6 +69,10 @@ static void config_mount(char *m)
 	    !(data = strchr(flags + 1, '\t')))
 		die("config: bad mount `%s`", m);
 	*dst++ = 0, *flags++ = 0, *data++ = 0;
+	if (!strcmp(type, "bind")) {
+		bind_mount(dst, strtoul(flags, NULL, 16), data);
+		return;
+	}
 	/* the guest's /dev is its own devtmpfs, whatever the spec mounts */
 	if (!strcmp(dst, "/dev") || !strcmp(type, "cgroup"))
 		return;

@@ -14,18 +14,35 @@
 
 #include "rootfs/priv.h"
 
+char *rootfs_bind_source(const char *bundle, const struct spec_mount *m)
+{
+	if (!m->source)
+		return NULL;
+	return m->source[0] == '/' ? xstrdup(m->source)
+				   : xasprintf("%s/%s", bundle, m->source);
+}
+
+bool rootfs_mount_is_bind(const struct spec_mount *m)
+{
+	if (m->type && !strcmp(m->type, "bind"))
+		return true;
+	for (size_t i = 0; i < m->noptions; i++)
+		if (!strcmp(m->options[i], "bind") ||
+		    !strcmp(m->options[i], "rbind"))
+			return true;
+	return false;
+}
+
 /* the host source: absolute, or relative to the bundle; symlinks followed
  * (it is the config author's path, not the container's) */
 static int open_source(const char *bundle, const struct spec_mount *m,
 		       struct stat *st, const char *what, struct herr *e)
 {
-	_cleanup_free_ char *src = NULL;
+	_cleanup_free_ char *src = rootfs_bind_source(bundle, m);
 	int fd;
 
-	if (!m->source)
+	if (!src)
 		return herr_set(e, 0, "%s: bind mount without a source", what);
-	src = m->source[0] == '/' ? xstrdup(m->source)
-				  : xasprintf("%s/%s", bundle, m->source);
 	fd = open(src, O_PATH | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, st) < 0) {
 		herr_sys(e, "%s: source", what);

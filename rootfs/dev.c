@@ -32,11 +32,7 @@ static bool dev_is_bind(const struct spec *s)
 {
 	for (size_t i = 0; i < s->nmounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
-		bool bind = m->type && !strcmp(m->type, "bind");
-		for (size_t j = 0; j < m->noptions && !bind; j++)
-			bind = !strcmp(m->options[j], "bind") ||
-			       !strcmp(m->options[j], "rbind");
-		if (bind && m->destination &&
+		if (rootfs_mount_is_bind(m) && m->destination &&
 		    strspn(m->destination, "/") == 1 &&
 		    (!strcmp(m->destination + 1, "dev") ||
 		     !strcmp(m->destination + 1, "dev/")))

@@ -46,6 +46,13 @@ int rootfs_idmap_prepare(const struct spec *s, const char *bundle,
 			 int **fds, struct herr *e);
 void rootfs_idmap_free(const struct spec *s, int *fds);
 
+/* How rootfs_mount() reads a mounts[] entry, for the sandbox, which
+ * serves binds to its guest: whether it is a bind (type "bind", or option
+ * bind or rbind), and a bind's host source (absolute, or relative to the
+ * bundle; NULL without one). */
+bool rootfs_mount_is_bind(const struct spec_mount *m);
+char *rootfs_bind_source(const char *bundle, const struct spec_mount *m);
+
 /* Make "/" a slave of the host recursively (nothing we mount ever reaches
  * the host), apply linux.rootfsPropagation (default rslave, as runc), bind
  * the rootfs onto itself, perform mounts[] in order, and fill /dev (default

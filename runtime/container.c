@@ -156,7 +156,8 @@ int launch_create(struct globals *g, const struct create_opts *o,
 	}
 	/* before anything exists: no /dev/kvm must leave nothing behind */
 	if (l->sandbox && (sandbox_limits_adjust(l->spec, e) < 0 ||
-			   sandbox_prepare(l->spec, l->rootfs, e) < 0))
+			   sandbox_prepare(l->spec, l->rootfs, e) < 0 ||
+			   sandbox_binds_prepare(l->spec, l->bundle, e) < 0))
 		goto fail;
 	if (container_new(g->root, o->id, &l->c, e) < 0 || launch_net_prepare(l, e) < 0)
 		goto fail;

@@ -54,7 +54,7 @@ size_t sandbox_keep_fds(int *fds, size_t max)
 		fds[n++] = host.exec_fd;
 	if (sandbox_net_fd() >= 0 && n < max)
 		fds[n++] = sandbox_net_fd();
-	return n;
+	return n + sandbox_binds_keep(fds + n, max - n);
 }
 
 int sandbox_listen(int state_dir_fd, struct herr *e)
@@ -187,8 +187,14 @@ static void mount_items(struct strbuf *b, const struct spec *spec)
 		const struct spec_mount *m = &spec->mounts[i];
 		struct strbuf data = {0};
 		unsigned long flags = 0;
-		bool kernel_fs = false;
+		bool kernel_fs = false, ro = false;
+		const char *bind = sandbox_bind_item(i, &ro);
 
+		if (bind) { /* in the spec's order among the others */
+			item(b, "mount=bind\t%s\t%lx\t%s", m->destination,
+			     ro ? (unsigned long)MS_RDONLY : 0UL, bind);
+			continue;
+		}
 		for (size_t k = 0; m->type && kinds[k]; k++)
 			kernel_fs |= !strcmp(m->type, kinds[k]);
 		if (!kernel_fs || !m->destination)
@@ -302,6 +308,7 @@ int sandbox_run(const struct spec *spec, char *const *env,
 	if (root < 0)
 		return herr_sys(e, "sandbox: open the container's root");
 	c.share_dirfd = root;
+	sandbox_binds_vmm(&c);
 	/* process.terminal: our stdio is the host pty's slave; the guest's
 	 * pty does the line discipline, ours must pass bytes as they are */
 	if (spec->process->terminal && isatty(0)) {

@@ -59,7 +59,9 @@ void sandbox_process_items(struct strbuf *b, const struct spec_process *p,
 			   char *const *env);
 int sandbox_prepare(const struct spec *spec, const char *rootfs,
 		    struct herr *e);
-/* fds the child keeps through its fd cleanup; returns how many (<= max) */
+/* fds the child keeps through its fd cleanup; returns how many (<= max):
+ * /dev/kvm, the root, vm.sock, the tap and the binds' shares */
+#define SANDBOX_FDS_MAX 16
 size_t sandbox_keep_fds(int *fds, size_t max);
 /* the create/start split (vmm_config's on_ready/on_start); NULL: run at
  * once */
@@ -112,6 +114,17 @@ int sandbox_exec_client(struct launch *l, const struct exec_opts *x, int *code,
 			struct herr *e);
 /* kill --all: sig to every process in the guest */
 int sandbox_signal_all(struct container *c, int sig, struct herr *e);
+
+/* sandbox_binds.c: the spec's bind mounts of files and directories, each
+ * a 9p share of its own for the guest.  Parent, before the clone (host
+ * paths): clone the sources; then the fds to keep, the VMM's shares, and
+ * per spec mount the guest's item data ("bind<N>[,FILE]") or NULL. */
+struct vmm_config;
+int sandbox_binds_prepare(const struct spec *spec, const char *bundle,
+			  struct herr *e);
+size_t sandbox_binds_keep(int *fds, size_t max);
+void sandbox_binds_vmm(struct vmm_config *c);
+const char *sandbox_bind_item(size_t mount, bool *readonly);
 
 /* sandbox_limits.c: the guest's size from the spec (errors name the
  * annotation or the spec field) */

@@ -30,7 +30,7 @@
 #define VIRTIO_MMIO_BASE 0xd0000000ull
 #define VIRTIO_MMIO_SIZE 0x1000
 #define VIRTIO_IRQ_BASE 5
-#define VM_MAX_DEVICES 8
+#define VM_MAX_DEVICES 16 /* IRQs 5..20 */
 #define SERIAL_IRQ 4
 
 struct vm;

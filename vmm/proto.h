@@ -58,7 +58,9 @@ struct proto_hdr {
  *   winsize=ROWS,COLS   that pty's size at start (an exec's; the
  *                  container's process gets a RESIZE before START)
  *   mount=TYPE,DEST,OPTIONS   a kernel filesystem the guest mounts itself
- *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2)
+ *                  (proc, sysfs, tmpfs, devpts, mqueue, cgroup2), or TYPE
+ *                  bind with OPTIONS "TAG" (the 9p share TAG on DEST) or
+ *                  "TAG,NAME" (the file NAME of that share on DEST)
  *   unshare=FLAGS  CLONE_NEW* (hex) the process gets: pid, mount, uts, ipc,
  *                  cgroup (pid: it is pid 1 of it, exec sessions join it)
  *   caps=BND,EFF,PRM,INH,AMB   capability sets, hex masks (bit n = cap n);

@@ -16,8 +16,29 @@ struct machine {
 	struct channel *ch;
 	struct virtio_console *con;
 	struct virtio_9p *p9;
+	struct virtio_9p *binds[VMM_SHARES_MAX];
 	struct virtio_net *net;
 };
+
+static int add_shares(struct machine *m, const struct vmm_config *c,
+		      struct strbuf *cmd, struct herr *e)
+{
+	char tag[16];
+
+	if (c->nshares > VMM_SHARES_MAX)
+		return herr_set(e, EINVAL, "%u shares: at most %d", c->nshares,
+				VMM_SHARES_MAX);
+	for (unsigned i = 0; i < c->nshares; i++) {
+		snprintf(tag, sizeof(tag), "bind%u", i);
+		m->binds[i] = virtio_9p_new(&m->vm, c->shares[i].fd, tag,
+					    c->shares[i].readonly,
+					    c->shares[i].only, e);
+		if (!m->binds[i] ||
+		    virtio_dev_add(&m->vm, virtio_9p_dev(m->binds[i]), cmd, e) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int add_devices(struct machine *m, const struct vmm_config *c,
 		       struct strbuf *cmd, struct herr *e)
@@ -29,11 +50,13 @@ static int add_devices(struct machine *m, const struct vmm_config *c,
 		return -1;
 	if (c->share_dirfd >= 0) {
 		m->p9 = virtio_9p_new(&m->vm, c->share_dirfd, "root",
-				      c->share_readonly, e);
+				      c->share_readonly, NULL, e);
 		if (!m->p9 ||
 		    virtio_dev_add(&m->vm, virtio_9p_dev(m->p9), cmd, e) < 0)
 			return -1;
 	}
+	if (add_shares(m, c, cmd, e) < 0)
+		return -1;
 	if (c->net_fd <= 0)
 		return 0;
 	m->net = virtio_net_new(&m->vm, c->net_fd, c->net_mac, c->net_mtu, e);
@@ -113,6 +136,8 @@ static void machine_free(struct machine *m)
 {
 	virtio_net_free(m->net);
 	virtio_9p_free(m->p9);
+	for (unsigned i = 0; i < VMM_SHARES_MAX; i++)
+		virtio_9p_free(m->binds[i]);
 	virtio_console_free(m->con);
 	channel_free(m->ch);
 	serial_free(m->vm.serial);

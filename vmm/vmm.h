@@ -21,6 +21,8 @@
 
 #include "util/util.h"
 
+#define VMM_SHARES_MAX 12 /* with the console, root and NIC: 15 devices */
+
 struct vmm_config {
 	int kvm_fd;            /* an open /dev/kvm (-1: open it here) */
 	const void *kernel;    /* vmlinux (ELF) or bzImage, in memory */
@@ -32,6 +34,14 @@ struct vmm_config {
 	unsigned vcpus;        /* 1..64 */
 	int share_dirfd;       /* directory served as 9p tag `root`, -1: none */
 	bool share_readonly;
+	/* more 9p devices, tags `bind0`, `bind1`...: a directory each, or
+	 * one name in it (only: a bind of a file) */
+	struct vmm_share {
+		int fd;
+		bool readonly;
+		const char *only;
+	} shares[VMM_SHARES_MAX];
+	unsigned nshares;
 	const void *guest_config; /* handed to the guest init (PROTO_CONFIG) */
 	size_t guest_config_len;
 	int stdin_fd, stdout_fd, stderr_fd; /* the process's stdio (-1: none) */

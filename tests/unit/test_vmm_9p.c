@@ -177,4 +177,36 @@ TEST(vmm_9p_symlinks_are_not_followed)
 	free(link);
 	t9_fini(&t);
 }
+/* a share of one file (a bind of a file: its directory, s.only): that
+ * name is read and written, nothing beside it is reached, listed or made */
+static void fill_mkdir(struct p9_msg *m, void *a)
+{
+	p9_put32(m, 0);
+	p9_putstr(m, (const char *)a);
+	p9_put32(m, 0755);
+	p9_put32(m, 0);
+}
+
+TEST(vmm_9p_a_share_of_one_file)
+{
+	struct t9 t;
+	struct p9_msg rep;
+	uint32_t root = 0;
+	struct rd o = {0, O_RDONLY | O_DIRECTORY};
+	int err;
+
+	t9_init(&t);
+	put_file(&t, "single", "one file\n");
+	put_file(&t, "beside", "secret\n");
+	t.s.only = "single";
+	CHECK(call(&t, 104, fill_attach, &root, &rep) == 0);
+	CHECK_STR(walk_read(&t, "single", NULL, &err), "one file\n");
+	CHECK(walk_read(&t, "beside", NULL, &err) == NULL && err == -ENOENT);
+	CHECK(walk_read(&t, "..", "beside", &err) == NULL);
+	/* the directory is not listed, and nothing is made in it */
+	CHECK(call(&t, 12, fill_lopen, &o, &rep) == -EACCES);
+	CHECK(call(&t, 72, fill_mkdir, "new", &rep) == -EACCES);
+	t.s.only = NULL;
+	t9_fini(&t);
+}
 UNIT_MAIN()

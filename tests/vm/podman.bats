@@ -31,12 +31,21 @@ vrun() {
 		--cgroup-parent "$CGROUP_PATH" "$@"
 }
 
-@test "podman sandbox: run --rm in a KVM guest, its exit code" {
-	run vrun --rm "$IMG" sh -c 'echo kernel $(uname -r); exit 3'
+@test "podman sandbox: run --rm in a KVM guest with a volume, its exit code" {
+	mkdir "$TMP/vol"
+	echo "from the host" > "$TMP/vol/in.txt"
+	run vrun --rm -v "$TMP/vol:/data" "$IMG" sh -c 'echo kernel $(uname -r)
+		cat /data/in.txt; echo "from the guest" > /data/out.txt
+		[ -e /run/.containerenv ] && echo containerenv; exit 3'
+	echo "$output"
 	assert_status 3
 	# the guest kernel of this tree, not the lane's
 	assert_output_contains "kernel "
 	[[ "$output" != *"kernel $(uname -r)"* ]]
+	# the volume and podman's own file binds reach the guest
+	assert_output_contains "from the host"
+	assert_output_contains containerenv
+	[ "$(cat "$TMP/vol/out.txt")" = "from the guest" ]
 	run podman ps -aq
 	[ -z "$output" ]
 }

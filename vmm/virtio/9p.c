@@ -112,7 +112,7 @@ static void reset(struct virtio_dev *d)
 }
 
 struct virtio_9p *virtio_9p_new(struct vm *vm, int dirfd, const char *tag,
-				bool readonly, struct herr *e)
+				bool readonly, const char *only, struct herr *e)
 {
 	struct virtio_9p *p;
 	size_t n = strlen(tag);
@@ -127,6 +127,7 @@ struct virtio_9p *virtio_9p_new(struct vm *vm, int dirfd, const char *tag,
 		return NULL;
 	}
 	p->srv.readonly = readonly;
+	p->srv.only = only ? xstrdup(only) : NULL;
 	p->srv.msize = 8192;
 	p->srv.debug = vm->debug;
 	p->req = xmalloc(P9_MSIZE_MAX);
@@ -154,6 +155,7 @@ void virtio_9p_free(struct virtio_9p *p)
 		return;
 	p9_fid_reset_all(&p->srv);
 	free(p->srv.fids);
+	free(p->srv.only);
 	close(p->srv.root);
 	free(p->req);
 	free(p->rep);

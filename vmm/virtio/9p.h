@@ -29,6 +29,8 @@ struct p9_fid {
 
 struct p9_server {
 	int root;          /* the shared directory */
+	char *only;        /* a share of one file: its name in root, the
+			      only one the guest reaches (NULL: all) */
 	bool readonly;
 	uint32_t msize;
 	struct p9_fid *fids;

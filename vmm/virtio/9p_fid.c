@@ -73,6 +73,8 @@ int p9_resolve(struct p9_server *s, const char *path, int flags, mode_t mode)
 	};
 	long fd;
 
+	if (s->only && *path && strcmp(path, s->only))
+		return -ENOENT;
 	do
 		fd = syscall(SYS_openat2, s->root, *path ? path : ".", &how,
 			     sizeof(how));

@@ -359,9 +359,36 @@ static int op_statfs(struct p9_server *s, struct p9_msg *in, struct p9_msg *out)
 	return 0;
 }
 
+/* a share of one file (s->only, a bind of a file): beside the walk rule
+ * of p9_resolve, the directory around it is not the guest's to list or
+ * change, nor is any name in it */
+static int one_file_rule(struct p9_server *s, uint8_t type,
+			 const struct p9_msg *in)
+{
+	struct p9_fid *f;
+	uint32_t fid;
+
+	switch (type) {
+	case 14: case 72: case 16: case 18: case 70: case 20: case 74:
+	case 76: case 122:
+		return -EACCES;
+	case 12: case 26: case 40: /* lopen, setattr, readdir: fid first */
+		if (in->len - in->pos < 4)
+			return -EINVAL;
+		memcpy(&fid, in->buf + in->pos, 4);
+		f = p9_fid_get(s, fid);
+		return f && !*f->path ? -EACCES : 0;
+	}
+	return 0;
+}
+
 int p9_dispatch(struct p9_server *s, uint8_t type, struct p9_msg *in,
 		struct p9_msg *out)
 {
+	int r;
+
+	if (s->only && (r = one_file_rule(s, type, in)) < 0)
+		return r;
 	switch (type) {
 	case 104: return op_attach(s, in, out);
 	case 110: return op_walk(s, in, out);

@@ -91,8 +91,9 @@ struct virtio_dev *virtio_net_dev(struct virtio_net *n);
 
 /* 9p.c: a 9P2000.L server for one directory */
 struct virtio_9p;
+/* only: serve that one name of dirfd (a bind of a file), NULL: all */
 struct virtio_9p *virtio_9p_new(struct vm *vm, int dirfd, const char *tag,
-				bool readonly, struct herr *e);
+				bool readonly, const char *only, struct herr *e);
 void virtio_9p_free(struct virtio_9p *p);
 struct virtio_dev *virtio_9p_dev(struct virtio_9p *p);
 
