@@ -7,7 +7,9 @@
  * (a path fragment: the test's copy of hutch, so nothing else is ever
  * touched) for writing through /proc/self/fd/N, retrying on ETXTBSY, and
  * writes a marker into it.  Everything it does goes to DIR/report:
- *   grabbed <link> | denied <pid> <errno> | WROTE <link> | refused <link> <err> */
+ *   grabbed <link> | denied <pid> <errno> | WROTE <link> | refused <link> <err>
+ *   | busy <pid> <link> (a process still running TARGET when ETXTBSY
+ *   outlasted the retries) */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +52,25 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* who still runs TARGET, for a report that ends in ETXTBSY */
+static void note_busy(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	char path[300], link[512];
+	ssize_t n;
+
+	while (d && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/%s/exe", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = 0;
+		if (n > 0 && strstr(link, target))
+			note("busy %s %s", de->d_name, link);
+	}
+	if (d)
+		closedir(d);
+}
+
 static void try_write(int fd, const char *link)
 {
 	char path[64];
@@ -58,14 +79,20 @@ static void try_write(int fd, const char *link)
 	if (!strstr(link, target))
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	for (int i = 0; i < 200; i++) {
+	/* ETXTBSY while a process still runs it: up to 10 s, a loaded
+	 * machine's exit of the last run */
+	for (int i = 0; i < 1000; i++) {
 		w = open(path, O_WRONLY);
 		if (w >= 0 || errno != ETXTBSY)
 			break;
 		usleep(10000);
 	}
 	if (w < 0) {
-		note("refused %s %s", link, strerror(errno));
+		int err = errno;
+
+		if (err == ETXTBSY)
+			note_busy();
+		note("refused %s %s", link, strerror(err));
 		return;
 	}
 	if (pwrite(w, "#PWNED#", 7, 0) == 7)
