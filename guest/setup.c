@@ -106,17 +106,20 @@ void setup_root(const struct config *c)
 		die("hostname `%s`: %s", c->hostname, strerror(errno));
 }
 
-/* the spec's proc mounts again, in the caller's pid namespace (a config
- * mount is "TYPE\0DEST\0FLAGS\0DATA" once config_mount has split it) */
+/* the spec's proc mounts again, as config_mount made them (flags and
+ * options), in the caller's pid namespace (a config mount is
+ * "TYPE\0DEST\0FLAGS\0DATA" once config_mount has split it) */
 int remount_proc(const struct config *c)
 {
 	for (size_t i = 0; i < c->nmounts; i++) {
-		const char *type = c->mounts[i], *dst, *flags;
+		const char *type = c->mounts[i], *dst, *flags, *data;
 		if (strcmp(type, "proc"))
 			continue;
 		dst = type + strlen(type) + 1;
 		flags = dst + strlen(dst) + 1;
-		if (mount("proc", dst, "proc", strtoul(flags, NULL, 16), NULL) < 0)
+		data = flags + strlen(flags) + 1;
+		if (mount("proc", dst, "proc", strtoul(flags, NULL, 16),
+			  *data ? data : NULL) < 0)
 			return -1;
 	}
 	return 0;
