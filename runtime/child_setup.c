@@ -106,7 +106,7 @@ int child_close_fds(struct launch *l, struct herr *e)
 {
 	/* and the sandbox's /dev/kvm and rootfs, opened before pivot_root */
 	int keep[2 + SANDBOX_FDS_MAX] = {l->sync_child, l->fifo_fd};
-	size_t n = 2 + sandbox_keep_fds(keep + 2, sizeof(keep) / sizeof(keep[0]) - 2);
+	size_t n = 2 + sandbox_keep_fds(keep + 2, SANDBOX_FDS_MAX);
 
 	if (close_fds_from(3 + l->nfds, keep, n) < 0)
 		return herr_sys(e, "close inherited fds");
