@@ -162,34 +162,13 @@ static int remove_leaf(struct cgroup *cg, struct cg_dir *d, struct herr *e)
 	return herr_sys(e, "rmdir `%s` on %s", cg->path, d->m->dir);
 }
 
-/* How many trailing levels of the path delete may remove: those this
- * container made and, inside hutch's own subtree, every level up to
- * /hutch itself.  Containers made in parallel share a parent whose maker
- * is often not the last one out; an absolute path's parents may be
- * someone else's, but nobody else owns /hutch. */
-static int removable_levels(const struct cgroup *cg, const struct cg_dir *d)
-{
-	int n = 0;
-
-	if (strncmp(cg->path, CG_DEFAULT_PARENT "/",
-		    sizeof(CG_DEFAULT_PARENT)))
-		return d->made;
-	for (const char *p = cg->path; *p; p++)
-		n += *p == '/';
-	return n > d->made ? n : d->made;
-}
-
-/* Remove the leaf (and its sub-cgroups) and the parents we may remove,
- * deepest first.  A parent another container uses now (EBUSY/ENOTEMPTY)
- * stays; one removed under a concurrent create makes that create walk
- * again (cgroup.c: create_dirs). */
+/* Remove the leaf (and its sub-cgroups) and the parents we made, deepest
+ * first.  A parent another container uses now (EBUSY/ENOTEMPTY) stays. */
 static int remove_dirs(struct cgroup *cg, struct cg_dir *d, struct herr *e)
 {
-	int levels = removable_levels(cg, d);
-
 	if (remove_leaf(cg, d, e) < 0)
 		return -1;
-	for (int up = 2; up <= levels; up++) {
+	for (int up = 2; up <= d->made; up++) {
 		_cleanup_free_ char *copy = xstrdup(cg->path);
 		_cleanup_close_ int fd = -1;
 		const char *name = NULL;

@@ -12,8 +12,6 @@
 
 #define CG_ROOT "/sys/fs/cgroup"
 #define CG_MAX_MOUNTS 24
-/* where relative and absent cgroupsPaths land: hutch's own subtree */
-#define CG_DEFAULT_PARENT "/hutch"
 
 enum cg_ctrl {
 	CG_CPU,

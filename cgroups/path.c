@@ -7,6 +7,8 @@
 
 #include "cgroups/internal.h"
 
+#define CG_DEFAULT_PARENT "/hutch"
+
 /* collapse "//", refuse "." and ".." (a path must not climb out of the
  * hierarchy) and the root itself (the container cannot own it) */
 static int normalise(const char *in, char **out, struct herr *e)

@@ -44,27 +44,6 @@ teardown() {
 	[ ! -d "$(cg_dir pids "/hutch/$ID")" ]
 }
 
-@test "a shared parent under /hutch goes with the last container in it, its maker or not" {
-	EXTRA_CGROUPS="/hutch/pod-$ID"
-	fresh=true
-	[ -d "$(cg_dir pids /hutch)" ] && fresh=false
-	set_args sleep 100
-	update_config ".linux.cgroupsPath = \"pod-$ID/a\""
-	hutch create -b "$BUNDLE" "$ID-a"
-	update_config ".linux.cgroupsPath = \"pod-$ID/b\""
-	hutch create -b "$BUNDLE" "$ID-b"
-	# a made the pod's parent; b, still in it, keeps it
-	hutch delete --force "$ID-a"
-	[ -d "$(cg_dir pids "/hutch/pod-$ID")" ]
-	# b made only its leaf, and is the last one out
-	hutch delete --force "$ID-b"
-	for h in /sys/fs/cgroup/*/; do
-		[ ! -d "$h/hutch/pod-$ID" ] || fail "$h/hutch/pod-$ID left"
-		# /hutch too, when this test made it
-		! $fresh || [ ! -d "$h/hutch" ] || fail "$h/hutch left"
-	done
-}
-
 @test "the container is in its cgroup on every hierarchy before it runs" {
 	set_args sh -c 'cat /proc/self/cgroup > /tmp/cg; sleep 100'
 	update_config '.linux.namespaces |= map(select(.type != "cgroup"))'
